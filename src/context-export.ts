@@ -1,0 +1,157 @@
+/**
+ * What of the evaluation context leaves the process: the subject id and an allow-list of
+ * attributes. Shared by the evaluation hook and the tracking provider, so both write the same
+ * `feature_flag.context.id` for the same subject and exposures join outcomes.
+ *
+ * @module
+ */
+import { createHmacSha256 } from './hmac-sha256.js';
+import { type Budget, type Limits, normalize } from './normalize.js';
+import type { AnyValue } from './otel-types.js';
+
+/**
+ * What `feature_flag.context.id` holds.
+ * - `'targetingKey'` (default): the flag metadata `contextId`, else the targeting key, as is.
+ * - `'hash'`: the same id as HMAC-SHA-256 hex, keyed with `hashKey`.
+ * - `'none'`: never written.
+ */
+export type ContextIdMode = 'targetingKey' | 'hash' | 'none';
+
+/** Options that decide what of the evaluation context is exported. Used by the hook and the provider. */
+export interface ContextExportOptions {
+  /** What `feature_flag.context.id` holds. Default `'targetingKey'`. */
+  contextId?: ContextIdMode;
+  /**
+   * Secret key for `contextId: 'hash'` (required then). Use at least 16 random bytes and keep it
+   * stable: the same key gives the same id, so exposures and outcomes still join.
+   */
+  hashKey?: string | Uint8Array;
+  /**
+   * Evaluation-context attributes exported as the map `openfeature.context`. Default
+   * `['anonymous']`; `'*'` exports all of them (except `targetingKey`); `[]` exports none.
+   */
+  contextAttributes?: readonly string[] | '*';
+}
+
+/** The normalised, precomputed form of {@link ContextExportOptions}. */
+export interface ContextExporter {
+  /** Maps a raw subject id to what is written, or `undefined` to write nothing. */
+  readonly id: (raw: unknown, budget: Budget) => string | undefined;
+  /** The `openfeature.context` map for `context`, or `undefined` when empty or disabled. */
+  readonly attributes:
+    | ((context: Readonly<Record<string, unknown>>, limits: Limits, budget: Budget) => { [key: string]: AnyValue } | undefined)
+    | undefined;
+}
+
+/** How many hashed ids are remembered; hashing costs microseconds, a lookup nanoseconds. */
+const HASH_CACHE_SIZE = 4096;
+
+const MIN_HASH_KEY_BYTES = 16;
+
+/**
+ * Validates and precomputes context export options. Throws on programmer errors (unknown mode,
+ * missing `hashKey`); warns through `warn` on weak settings.
+ */
+export function createContextExporter(options: ContextExportOptions, warn: (message: string) => void): ContextExporter {
+  const mode = options.contextId ?? 'targetingKey';
+  return { id: createIdMapper(mode, options.hashKey, warn), attributes: createAttributePicker(options.contextAttributes ?? ['anonymous']) };
+}
+
+function createIdMapper(
+  mode: ContextIdMode,
+  hashKey: string | Uint8Array | undefined,
+  warn: (message: string) => void,
+): ContextExporter['id'] {
+  switch (mode) {
+    case 'none':
+      return () => undefined;
+    case 'targetingKey':
+      return toId;
+    case 'hash': {
+      if (hashKey === undefined || (typeof hashKey !== 'string' && !(hashKey instanceof Uint8Array))) {
+        throw new TypeError(
+          "openfeature-otel-tracking: contextId: 'hash' needs hashKey (a secret string or Uint8Array of at least 16 bytes), e.g. from an environment variable",
+        );
+      }
+      const length = typeof hashKey === 'string' ? new TextEncoder().encode(hashKey).length : hashKey.length;
+      if (length < MIN_HASH_KEY_BYTES) {
+        warn(`hashKey is ${length} bytes; use at least ${MIN_HASH_KEY_BYTES} random bytes so ids cannot be guessed back`);
+      }
+      const hmac = createHmacSha256(hashKey);
+      const cache = new Map<string, string>();
+      return (raw, budget) => {
+        const id = toId(raw, budget);
+        if (id === undefined) return undefined;
+        let hashed = cache.get(id);
+        if (hashed === undefined) {
+          hashed = hmac(id);
+          if (cache.size >= HASH_CACHE_SIZE) cache.clear();
+          cache.set(id, hashed);
+        }
+        return hashed;
+      };
+    }
+    default:
+      throw new TypeError(
+        `openfeature-otel-tracking: contextId must be 'targetingKey', 'hash' or 'none', got ${JSON.stringify(String(mode))}`,
+      );
+  }
+}
+
+/** A subject id is a non-empty string; numbers are accepted and written as strings. */
+function toId(raw: unknown, budget: Budget): string | undefined {
+  if (typeof raw === 'string') return raw.length === 0 ? undefined : raw.length > 256 ? boundId(raw, budget) : raw;
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw === 'number' || typeof raw === 'bigint') {
+    budget.note('a non-string targeting key was written as a string');
+    return String(raw);
+  }
+  budget.note(`a targeting key of type ${typeof raw} was ignored`);
+  return undefined;
+}
+
+function boundId(raw: string, budget: Budget): string {
+  budget.note('a targeting key longer than 256 characters was cut');
+  return `${raw.slice(0, 256)}…`;
+}
+
+function createAttributePicker(allow: readonly string[] | '*'): ContextExporter['attributes'] {
+  if (allow === '*') return pickAll;
+  if (!Array.isArray(allow) || allow.some((name) => typeof name !== 'string')) {
+    throw new TypeError("openfeature-otel-tracking: contextAttributes must be an array of attribute names or '*'");
+  }
+  const names = [...new Set(allow)].filter((name) => name !== 'targetingKey');
+  if (names.length === 0) return undefined;
+  return (context, limits, budget) => {
+    let out: { [key: string]: AnyValue } | undefined;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const raw = readField(context, name);
+      if (raw === undefined) continue;
+      const value = normalize(raw, limits, budget);
+      if (value === undefined) continue;
+      out ??= {};
+      out[name] = value;
+    }
+    return out;
+  };
+}
+
+function pickAll(
+  context: Readonly<Record<string, unknown>>,
+  limits: Limits,
+  budget: Budget,
+): { [key: string]: AnyValue } | undefined {
+  const value = normalize(context, limits, budget);
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return undefined;
+  delete value['targetingKey'];
+  return Object.keys(value).length === 0 ? undefined : value;
+}
+
+function readField(context: Readonly<Record<string, unknown>>, name: string): unknown {
+  try {
+    return context[name];
+  } catch {
+    return undefined;
+  }
+}

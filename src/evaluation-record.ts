@@ -1,0 +1,166 @@
+/**
+ * Pure mapping from one OpenFeature evaluation to one `feature_flag.evaluation` log record.
+ * No SDK, no I/O, no global state: testable with plain objects.
+ *
+ * @module
+ */
+import type { ContextExporter } from './context-export.js';
+import { type Budget, type Limits, boundString, normalize } from './normalize.js';
+import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_FEATURE_FLAG_CONTEXT_ID,
+  ATTR_FEATURE_FLAG_ERROR_MESSAGE,
+  ATTR_FEATURE_FLAG_KEY,
+  ATTR_FEATURE_FLAG_PROVIDER_NAME,
+  ATTR_FEATURE_FLAG_RESULT_REASON,
+  ATTR_FEATURE_FLAG_RESULT_VALUE,
+  ATTR_FEATURE_FLAG_RESULT_VARIANT,
+  ATTR_FEATURE_FLAG_SET_ID,
+  ATTR_FEATURE_FLAG_VERSION,
+  ATTR_OPENFEATURE_CONTEXT,
+  ATTR_OPENFEATURE_FLAG_METADATA,
+  EVENT_FEATURE_FLAG_EVALUATION,
+  SEVERITY_INFO,
+  SEVERITY_WARN,
+} from './semconv.js';
+
+/**
+ * When `feature_flag.result.value` is written.
+ * - `'semconv'` (default): only when there is no variant, as the semantic conventions require.
+ * - `'always'`: always (needed for GO Feature Flag-shaped output, whose events carry the value).
+ * - `'never'`: never, e.g. when values may hold personal data.
+ */
+export type IncludeValue = 'semconv' | 'always' | 'never';
+
+/** The parts of a hook context the record is built from. */
+export interface EvaluationInput {
+  readonly flagKey: string;
+  readonly context?: Readonly<Record<string, unknown>> | null;
+  readonly providerMetadata?: { readonly name?: string } | null;
+}
+
+/** The parts of evaluation details the record is built from. */
+export interface EvaluationOutcome {
+  readonly value?: unknown;
+  readonly variant?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly errorMessage?: string | undefined;
+  readonly flagMetadata?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Precomputed settings of the builder. */
+export interface EvaluationRecordConfig {
+  readonly includeValue: IncludeValue;
+  readonly includeFlagMetadata: boolean;
+  readonly context: ContextExporter;
+  readonly limits: Limits;
+}
+
+/** Lower-case forms of the standard reasons and error codes, so the hot path does not allocate. */
+const LOWER: Readonly<Record<string, string>> = {
+  STATIC: 'static',
+  DEFAULT: 'default',
+  TARGETING_MATCH: 'targeting_match',
+  SPLIT: 'split',
+  CACHED: 'cached',
+  DISABLED: 'disabled',
+  UNKNOWN: 'unknown',
+  STALE: 'stale',
+  ERROR: 'error',
+  PROVIDER_NOT_READY: 'provider_not_ready',
+  PROVIDER_FATAL: 'provider_fatal',
+  FLAG_NOT_FOUND: 'flag_not_found',
+  PARSE_ERROR: 'parse_error',
+  TYPE_MISMATCH: 'type_mismatch',
+  TARGETING_KEY_MISSING: 'targeting_key_missing',
+  INVALID_CONTEXT: 'invalid_context',
+  GENERAL: 'general',
+};
+
+/** Lower-cases a reason or error code; known codes come from a table. */
+export function lowerCode(code: string): string {
+  return LOWER[code] ?? code.toLowerCase();
+}
+
+/**
+ * The raw subject id for an evaluation: flag metadata `contextId` first, then the targeting key
+ * (OpenFeature spec appendix D).
+ */
+export function rawSubjectId(input: EvaluationInput, outcome: EvaluationOutcome): unknown {
+  const fromMetadata = outcome.flagMetadata?.['contextId'];
+  if (fromMetadata !== undefined && fromMetadata !== '') return fromMetadata;
+  return input.context?.['targetingKey'];
+}
+
+/**
+ * Builds the `feature_flag.evaluation` record. `contextId` is the already-mapped subject id (see
+ * {@link ContextExporter.id}), computed by the caller because deduplication needs it first.
+ */
+export function buildEvaluationRecord(
+  config: EvaluationRecordConfig,
+  input: EvaluationInput,
+  outcome: EvaluationOutcome,
+  contextId: string | undefined,
+  budget: Budget,
+): LogRecordLike {
+  const limits = config.limits;
+  const attributes: LogAttributes = {
+    [ATTR_FEATURE_FLAG_KEY]: boundString(String(input.flagKey), limits, budget),
+  };
+  const variant = outcome.variant;
+  const hasVariant = typeof variant === 'string';
+  if (hasVariant) attributes[ATTR_FEATURE_FLAG_RESULT_VARIANT] = boundString(variant, limits, budget);
+  if (config.includeValue === 'always' || (config.includeValue === 'semconv' && !hasVariant)) {
+    const value = normalize(outcome.value, limits, budget);
+    if (value !== undefined) attributes[ATTR_FEATURE_FLAG_RESULT_VALUE] = value;
+  }
+  const reason = outcome.reason;
+  if (typeof reason === 'string' && reason.length > 0) {
+    attributes[ATTR_FEATURE_FLAG_RESULT_REASON] = boundString(lowerCode(reason), limits, budget);
+  }
+  const providerName = input.providerMetadata?.name;
+  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = providerName;
+  if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
+
+  const metadata = outcome.flagMetadata;
+  if (metadata !== undefined && metadata !== null) {
+    const version = metadata['version'];
+    if (version !== undefined && version !== '') {
+      attributes[ATTR_FEATURE_FLAG_VERSION] = boundString(String(version), limits, budget);
+    }
+    const setId = metadata['flagSetId'];
+    if (setId !== undefined && setId !== '') {
+      attributes[ATTR_FEATURE_FLAG_SET_ID] = boundString(String(setId), limits, budget);
+    }
+    if (config.includeFlagMetadata) {
+      const map = normalize(metadata, limits, budget);
+      if (isNonEmptyMap(map)) attributes[ATTR_OPENFEATURE_FLAG_METADATA] = map;
+    }
+  }
+
+  const pick = config.context.attributes;
+  const context = input.context;
+  if (pick !== undefined && context !== undefined && context !== null) {
+    const picked = pick(context, limits, budget);
+    if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
+  }
+
+  const errorCode = outcome.errorCode;
+  if (typeof errorCode === 'string' && errorCode.length > 0) {
+    attributes[ATTR_ERROR_TYPE] = boundString(lowerCode(errorCode), limits, budget);
+    const message = outcome.errorMessage;
+    if (typeof message === 'string' && message.length > 0) {
+      attributes[ATTR_FEATURE_FLAG_ERROR_MESSAGE] = boundString(message, limits, budget);
+    }
+    return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_WARN, severityText: 'WARN', attributes };
+  }
+  return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
+}
+
+function isNonEmptyMap(value: AnyValue): value is { [key: string]: AnyValue } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return false;
+  for (const _ in value) return true;
+  return false;
+}

@@ -1,0 +1,132 @@
+/**
+ * HMAC-SHA-256 in plain TypeScript, synchronous, identical in Node and browsers.
+ *
+ * Web Crypto's `subtle.sign` is asynchronous and web-SDK hooks are synchronous, and `node:crypto`
+ * is not available in browsers, so the digest is computed here (FIPS 180-4, RFC 2104). The keyed
+ * inner and outer states are computed once per key, so one HMAC of a short targeting key costs
+ * two compressions. Results are cached by the caller.
+ *
+ * @module
+ */
+
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+  0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+  0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+  0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+  0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+
+const IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+
+const W = new Uint32Array(64);
+
+function rotr(x: number, n: number): number {
+  return (x >>> n) | (x << (32 - n));
+}
+
+/** Runs the compression function over the 64-byte block at `offset`, updating `state` in place. */
+function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
+  for (let i = 0; i < 16; i++) {
+    const j = offset + i * 4;
+    W[i] = ((block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!) >>> 0;
+  }
+  for (let i = 16; i < 64; i++) {
+    const w15 = W[i - 15]!;
+    const w2 = W[i - 2]!;
+    const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
+    const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
+    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) >>> 0;
+  }
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let e = state[4]!;
+  let f = state[5]!;
+  let g = state[6]!;
+  let h = state[7]!;
+  for (let i = 0; i < 64; i++) {
+    const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) >>> 0;
+    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) >>> 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) >>> 0;
+  }
+  state[0] = (state[0]! + a) >>> 0;
+  state[1] = (state[1]! + b) >>> 0;
+  state[2] = (state[2]! + c) >>> 0;
+  state[3] = (state[3]! + d) >>> 0;
+  state[4] = (state[4]! + e) >>> 0;
+  state[5] = (state[5]! + f) >>> 0;
+  state[6] = (state[6]! + g) >>> 0;
+  state[7] = (state[7]! + h) >>> 0;
+}
+
+/**
+ * Finishes a digest: hashes `data` on top of `state`, which has already absorbed `prefixBytes`
+ * bytes (a multiple of 64), and returns the 32-byte digest.
+ */
+function finish(initial: Uint32Array, prefixBytes: number, data: Uint8Array): Uint8Array {
+  const state = initial.slice();
+  const full = data.length - (data.length % 64);
+  for (let offset = 0; offset < full; offset += 64) compress(state, data, offset);
+  const rest = data.length - full;
+  const tail = new Uint8Array(rest < 56 ? 64 : 128);
+  tail.set(data.subarray(full));
+  tail[rest] = 0x80;
+  const bits = (prefixBytes + data.length) * 8;
+  const view = new DataView(tail.buffer);
+  view.setUint32(tail.length - 8, Math.floor(bits / 0x100000000));
+  view.setUint32(tail.length - 4, bits >>> 0);
+  for (let offset = 0; offset < tail.length; offset += 64) compress(state, tail, offset);
+  const out = new Uint8Array(32);
+  const outView = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, state[i]!);
+  return out;
+}
+
+/** SHA-256 of `data`. */
+export function sha256(data: Uint8Array): Uint8Array {
+  return finish(Uint32Array.from(IV), 0, data);
+}
+
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of `bytes`. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * Returns a function computing HMAC-SHA-256(key, message) as lower-case hex, where the message is
+ * UTF-8 encoded. The same key and message give the same output in every runtime.
+ */
+export function createHmacSha256(key: string | Uint8Array): (message: string) => string {
+  let keyBytes = typeof key === 'string' ? encoder.encode(key) : key;
+  if (keyBytes.length > 64) keyBytes = sha256(keyBytes);
+  const inner = new Uint8Array(64).fill(0x36);
+  const outer = new Uint8Array(64).fill(0x5c);
+  for (let i = 0; i < keyBytes.length; i++) {
+    inner[i]! ^= keyBytes[i]!;
+    outer[i]! ^= keyBytes[i]!;
+  }
+  const innerState = Uint32Array.from(IV);
+  compress(innerState, inner, 0);
+  const outerState = Uint32Array.from(IV);
+  compress(outerState, outer, 0);
+  return (message: string): string =>
+    toHex(finish(outerState, 64, finish(innerState, 64, encoder.encode(message))));
+}

@@ -1,0 +1,278 @@
+/**
+ * Turns arbitrary JavaScript values into JSON-safe OTel `AnyValue`s, within bounds.
+ *
+ * The OTel SDK drops a whole attribute when any part of it is a Date, BigInt, function, symbol,
+ * class instance or cycle, and says so only through diag. Everything user-supplied (flag values,
+ * context attributes, tracking details) passes through here first, so that one bad field never
+ * costs the valid ones next to it.
+ *
+ * Rules: Date → ISO string; BigInt → decimal string; NaN/±Infinity → "NaN"/"Infinity"/"-Infinity";
+ * functions, symbols and undefined → dropped from maps, `null` in arrays; Map → map; Set and typed
+ * arrays → arrays; objects with `toJSON` → its result; Error → `{ name, message }`; other objects →
+ * their own enumerable properties; cycles → "[Circular]"; past `maxDepth` → "[MaxDepth]"; strings
+ * longer than `maxStringLength` are cut and end in "…"; past `maxCollectionSize` items or the
+ * record's byte budget, the rest of a map or array is replaced by one "[Truncated]" entry.
+ *
+ * @module
+ */
+import type { AnyValue } from './otel-types.js';
+
+/** Size bounds applied to every record. */
+export interface Limits {
+  /** Longest string kept, in UTF-16 code units; longer ones are cut. Default 1024. */
+  maxStringLength: number;
+  /** Deepest nesting kept; deeper values become "[MaxDepth]". Default 8. */
+  maxDepth: number;
+  /** Most entries kept per map or array. Default 128. */
+  maxCollectionSize: number;
+  /** Approximate upper bound on a record's attribute payload, in bytes. Default 16384. */
+  maxRecordBytes: number;
+}
+
+/** The default {@link Limits}. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxStringLength: 1024,
+  maxDepth: 8,
+  maxCollectionSize: 128,
+  maxRecordBytes: 16_384,
+});
+
+export const MARK_CIRCULAR = '[Circular]';
+export const MARK_MAX_DEPTH = '[MaxDepth]';
+export const MARK_TRUNCATED = '[Truncated]';
+export const TRUNCATED_KEY = '…';
+
+/**
+ * Per-record state: the remaining byte budget and the first problem seen (reported once per
+ * record by the caller, with no values in it).
+ */
+export class Budget {
+  remaining: number;
+  problem: string | undefined = undefined;
+  constructor(bytes: number) {
+    this.remaining = bytes;
+  }
+  note(problem: string): void {
+    if (this.problem === undefined) this.problem = problem;
+  }
+}
+
+/** The value to use for a field that is dropped. */
+const DROP = undefined;
+
+/**
+ * Normalises one value. Returns `undefined` when the value must be dropped (function, symbol,
+ * undefined). Never throws.
+ */
+export function normalize(value: unknown, limits: Limits, budget: Budget): AnyValue {
+  return visit(value, limits, budget, 0, []);
+}
+
+/** Cuts a string to `limits.maxStringLength` and charges it to the budget. */
+export function boundString(value: string, limits: Limits, budget: Budget): string {
+  budget.remaining -= value.length + 2;
+  if (value.length <= limits.maxStringLength) return value;
+  budget.note('a string longer than maxStringLength was cut');
+  budget.remaining += value.length - limits.maxStringLength;
+  return `${value.slice(0, limits.maxStringLength)}…`;
+}
+
+function visit(value: unknown, limits: Limits, budget: Budget, depth: number, path: object[]): AnyValue {
+  switch (typeof value) {
+    case 'string':
+      return boundString(value, limits, budget);
+    case 'boolean':
+      budget.remaining -= 5;
+      return value;
+    case 'number':
+      budget.remaining -= 8;
+      if (Number.isFinite(value)) return value;
+      budget.note('a non-finite number was written as a string');
+      return String(value);
+    case 'bigint':
+      budget.note('a BigInt was written as a string');
+      return boundString(value.toString(), limits, budget);
+    case 'undefined':
+      return DROP;
+    case 'function':
+    case 'symbol':
+      budget.note(`a ${typeof value} was dropped`);
+      return DROP;
+    default:
+      break;
+  }
+  if (value === null) {
+    budget.remaining -= 4;
+    return null;
+  }
+  return visitObject(value as object, limits, budget, depth, path);
+}
+
+function visitObject(
+  value: object,
+  limits: Limits,
+  budget: Budget,
+  depth: number,
+  path: object[],
+): AnyValue {
+  if (value instanceof Date) {
+    const time = value.getTime();
+    budget.remaining -= 26;
+    return Number.isNaN(time) ? 'Invalid Date' : value.toISOString();
+  }
+  if (path.includes(value)) {
+    budget.note('a circular reference was cut');
+    return MARK_CIRCULAR;
+  }
+  if (depth >= limits.maxDepth) {
+    budget.note('a value nested deeper than maxDepth was cut');
+    return MARK_MAX_DEPTH;
+  }
+  path.push(value);
+  try {
+    if (Array.isArray(value)) return visitList(value, limits, budget, depth, path);
+    if (value instanceof Set) return visitList(Array.from(value), limits, budget, depth, path);
+    if (ArrayBuffer.isView(value)) {
+      const view = value as unknown as ArrayLike<number>;
+      const length = typeof view.length === 'number' ? view.length : 0;
+      const items: number[] = [];
+      const end = Math.min(length, limits.maxCollectionSize);
+      for (let i = 0; i < end; i++) items.push(Number(view[i]));
+      budget.remaining -= end * 4;
+      return items;
+    }
+    if (value instanceof Map) {
+      return visitEntries(value.entries(), limits, budget, depth, path);
+    }
+    if (value instanceof Error) {
+      return {
+        name: boundString(String(value.name), limits, budget),
+        message: boundString(String(value.message), limits, budget),
+      };
+    }
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      return visit(toJSON.call(value), limits, budget, depth + 1, path);
+    }
+    return visitProperties(value, limits, budget, depth, path);
+  } catch {
+    budget.note('a value whose properties could not be read was dropped');
+    return DROP;
+  } finally {
+    path.pop();
+  }
+}
+
+function visitList(
+  list: readonly unknown[],
+  limits: Limits,
+  budget: Budget,
+  depth: number,
+  path: object[],
+): AnyValue[] {
+  const out: AnyValue[] = [];
+  const length = list.length;
+  for (let i = 0; i < length; i++) {
+    if (i >= limits.maxCollectionSize || budget.remaining <= 0) {
+      budget.note('an array larger than maxCollectionSize or the record budget was cut');
+      out.push(MARK_TRUNCATED);
+      break;
+    }
+    const item = visit(list[i], limits, budget, depth + 1, path);
+    out.push(item === undefined ? null : item);
+  }
+  budget.remaining -= 2;
+  return out;
+}
+
+function visitEntries(
+  entries: Iterable<[unknown, unknown]>,
+  limits: Limits,
+  budget: Budget,
+  depth: number,
+  path: object[],
+): { [key: string]: AnyValue } {
+  const out: { [key: string]: AnyValue } = {};
+  let count = 0;
+  for (const [rawKey, item] of entries) {
+    if (count >= limits.maxCollectionSize || budget.remaining <= 0) {
+      truncateMap(out, budget);
+      break;
+    }
+    if (addField(out, typeof rawKey === 'string' ? rawKey : String(rawKey), item, limits, budget, depth, path)) count++;
+  }
+  return out;
+}
+
+function visitProperties(
+  value: object,
+  limits: Limits,
+  budget: Budget,
+  depth: number,
+  path: object[],
+): { [key: string]: AnyValue } {
+  const out: { [key: string]: AnyValue } = {};
+  const keys = Object.keys(value);
+  let count = 0;
+  for (let i = 0; i < keys.length; i++) {
+    if (count >= limits.maxCollectionSize || budget.remaining <= 0) {
+      truncateMap(out, budget);
+      break;
+    }
+    const key = keys[i] as string;
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      budget.note('a property whose getter threw was dropped');
+      continue;
+    }
+    if (addField(out, key, item, limits, budget, depth, path)) count++;
+  }
+  return out;
+}
+
+function truncateMap(out: { [key: string]: AnyValue }, budget: Budget): void {
+  budget.note('a map larger than maxCollectionSize or the record budget was cut');
+  out[TRUNCATED_KEY] = MARK_TRUNCATED;
+}
+
+function addField(
+  out: { [key: string]: AnyValue },
+  key: string,
+  item: unknown,
+  limits: Limits,
+  budget: Budget,
+  depth: number,
+  path: object[],
+): boolean {
+  const normalized = visit(item, limits, budget, depth + 1, path);
+  if (normalized === undefined) return false;
+  budget.remaining -= key.length + 3;
+  out[key.length <= limits.maxStringLength ? key : `${key.slice(0, limits.maxStringLength)}…`] = normalized;
+  return true;
+}
+
+/**
+ * Validates user-supplied limits: throws on non-numbers (a programmer error), warns through the
+ * returned messages and corrects values below a working minimum.
+ */
+export function resolveLimits(input: Partial<Limits> | undefined, warn: (message: string) => void): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  if (input === undefined) return limits;
+  const minimums: Limits = { maxStringLength: 16, maxDepth: 1, maxCollectionSize: 1, maxRecordBytes: 1024 };
+  for (const name of Object.keys(minimums) as (keyof Limits)[]) {
+    const value = input[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw new TypeError(`openfeature-otel-tracking: limits.${name} must be a number, got ${typeof value}`);
+    }
+    if (value < minimums[name]) {
+      warn(`limits.${name} = ${value} is below the minimum ${minimums[name]}; using ${minimums[name]}`);
+      limits[name] = minimums[name];
+    } else {
+      limits[name] = Math.floor(value);
+    }
+  }
+  return limits;
+}

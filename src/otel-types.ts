@@ -1,0 +1,50 @@
+/**
+ * Structural types for the slice of the OpenTelemetry Logs API this library uses.
+ *
+ * They are declared here, not imported, because the Logs API lives in `@opentelemetry/api` >= 1.10
+ * on the new line and in `@opentelemetry/api-logs` on the old one. A `LoggerProvider` from either
+ * line is assignable to {@link LoggerProviderLike}.
+ *
+ * @module
+ */
+
+/** A value a log attribute may hold: the OTel `AnyValue`. */
+export type AnyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | undefined
+  | Uint8Array
+  | AnyValue[]
+  | { [key: string]: AnyValue };
+
+/** Log record attributes. */
+export type LogAttributes = Record<string, AnyValue>;
+
+/** The log record this library hands to a logger. */
+export interface LogRecordLike {
+  eventName?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AnyValue;
+  attributes?: LogAttributes;
+  timestamp?: number | Date;
+}
+
+/** Options accepted by `Logger.enabled()` on both OTel lines. */
+export interface EnabledOptionsLike {
+  eventName?: string;
+  severityNumber?: number;
+}
+
+/** A logger from either OTel line. */
+export interface LoggerLike {
+  emit(record: LogRecordLike): void;
+  enabled?(options?: EnabledOptionsLike): boolean;
+}
+
+/** A logger provider from either OTel line (`LoggerProvider` from sdk-logs 0.2xx or 3.x). */
+export interface LoggerProviderLike {
+  getLogger(name: string, version?: string, options?: { schemaUrl?: string }): LoggerLike;
+}

@@ -1,0 +1,287 @@
+/**
+ * `setupFlagTelemetry()`: a complete logs pipeline for apps that have no OpenTelemetry SDK.
+ * Import it from `openfeature-otel-tracking/setup`; it needs `@opentelemetry/sdk-logs`,
+ * `@opentelemetry/resources` and `@opentelemetry/exporter-logs-otlp-proto` (or `-http` for
+ * `protocol: 'http/json'`) installed.
+ *
+ * @module
+ */
+import { type Counter, type MeterProvider, createNoopMeter } from '@opentelemetry/api';
+import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BatchLogRecordProcessor,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+  LoggerProvider,
+  type ReadWriteLogRecord,
+} from '@opentelemetry/sdk-logs';
+import { report } from './diag-reporter.js';
+import { EvaluationEventHook, type EvaluationEventHookOptions } from './evaluation-event-hook.js';
+import { warnOption } from './options.js';
+import { type WithTrackingOptions, withTracking } from './with-tracking.js';
+
+/** OTLP encodings offered by {@link setupFlagTelemetry}. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** Batching of the log pipeline (BatchLogRecordProcessor settings). */
+export interface BatchOptions {
+  /** Records held in memory awaiting export; beyond it records are dropped and counted. */
+  maxQueueSize?: number;
+  /** Records per OTLP request. */
+  maxExportBatchSize?: number;
+  /** Longest wait before a partial batch is sent, in ms. */
+  scheduledDelayMillis?: number;
+  /** Time allowed for one export, retries included, in ms. */
+  exportTimeoutMillis?: number;
+}
+
+/** Options of {@link setupFlagTelemetry}. */
+export interface SetupFlagTelemetryOptions {
+  /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else `unknown_service`. */
+  serviceName?: string;
+  /** More resource attributes, e.g. `{ 'deployment.environment.name': 'prod' }`. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /**
+   * OTLP encoding. Default: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`,
+   * else `'http/protobuf'` (about half the bytes of JSON per record).
+   */
+  protocol?: OtlpProtocol;
+  /**
+   * Full OTLP logs URL, e.g. `https://collector:4318/v1/logs`. Default: the exporter reads
+   * `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT`, else `http://localhost:4318/v1/logs`.
+   */
+  url?: string;
+  /** Request headers, e.g. `{ Authorization: 'Bearer …' }`. Also read from `OTEL_EXPORTER_OTLP_[LOGS_]HEADERS`. Never logged. */
+  headers?: Record<string, string>;
+  /**
+   * Passed through to the OTLP exporter: `timeoutMillis`, `compression`, `concurrencyLimit`, and
+   * in Node `httpAgentOptions` (TLS: `ca`, `cert`, `key`, `rejectUnauthorized`).
+   */
+  exporterOptions?: Record<string, unknown>;
+  /** Use this exporter instead of OTLP (e.g. another transport). */
+  exporter?: LogRecordExporter;
+  /** Batching; see {@link SETUP_BATCH_DEFAULTS}. */
+  batch?: BatchOptions;
+  /** Options of the returned hook. */
+  hook?: Omit<EvaluationEventHookOptions, 'loggerProvider'>;
+  /** Default options of the returned `withTracking`. */
+  tracking?: Omit<WithTrackingOptions, 'loggerProvider'>;
+}
+
+/** Delivery counters of the pipeline built by {@link setupFlagTelemetry}. */
+export interface FlagTelemetryStats {
+  /** Records handed to the pipeline. */
+  emitted: number;
+  /** Records the exporter confirmed as delivered. */
+  exported: number;
+  /** Records dropped because the in-memory queue was full. */
+  droppedQueueFull: number;
+  /** Records dropped because their export failed after retries. */
+  droppedExportFailed: number;
+  /** `droppedQueueFull + droppedExportFailed`. */
+  dropped: number;
+  /** Records neither exported nor dropped yet (queued or being sent). 0 after `forceFlush()`. */
+  pending: number;
+}
+
+/** What {@link setupFlagTelemetry} returns. */
+export interface FlagTelemetry {
+  /** An {@link EvaluationEventHook} emitting to this pipeline. */
+  readonly hook: EvaluationEventHook;
+  /** {@link withTracking} emitting to this pipeline; options default to `options.tracking`. */
+  readonly withTracking: <P extends object>(provider: P, options?: Omit<WithTrackingOptions, 'loggerProvider'>) => P;
+  /** The LoggerProvider (not registered globally). */
+  readonly loggerProvider: LoggerProvider;
+  /** Exports everything emitted so far. */
+  forceFlush(): Promise<void>;
+  /** Flushes everything, then stops the pipeline. Safe to call more than once. */
+  shutdown(): Promise<void>;
+  /** Delivery counters: every record emitted is exported, dropped (and counted) or pending. */
+  stats(): FlagTelemetryStats;
+}
+
+/**
+ * Batch defaults, sized for flag events: small records at high rates. A bigger queue than the SDK
+ * default (2048) absorbs bursts and short outages; bigger batches mean fewer requests.
+ */
+export const SETUP_BATCH_DEFAULTS: Readonly<Required<BatchOptions>> = Object.freeze({
+  maxQueueSize: 16_384,
+  maxExportBatchSize: 1_024,
+  scheduledDelayMillis: 500,
+  exportTimeoutMillis: 30_000,
+});
+
+const PROCESSED_METRIC = 'otel.sdk.processor.log.processed';
+
+/**
+ * Builds a logs pipeline for flag telemetry: a LoggerProvider with a `service.name` resource, a
+ * BatchLogRecordProcessor and an OTLP/HTTP exporter that honours the `OTEL_EXPORTER_OTLP_*`
+ * variables. Registers nothing globally. Dropped records are counted (see `stats()`) and
+ * reported through diag.
+ *
+ * @example
+ * ```ts
+ * import { OpenFeature } from '@openfeature/server-sdk';
+ * import { setupFlagTelemetry } from 'openfeature-otel-tracking/setup';
+ *
+ * const telemetry = setupFlagTelemetry({ serviceName: 'checkout' });
+ * OpenFeature.addHooks(telemetry.hook);
+ * await OpenFeature.setProviderAndWait(telemetry.withTracking(myProvider));
+ * process.once('SIGTERM', () => void telemetry.shutdown());
+ * ```
+ */
+export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): FlagTelemetry {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('openfeature-otel-tracking: setupFlagTelemetry options must be an object');
+  }
+  const counters = { emitted: 0, exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 };
+  const batch = resolveBatch(options.batch);
+  const exporter = options.exporter ?? createOtlpExporter(options);
+  const batchProcessor = new BatchLogRecordProcessor({
+    exporter,
+    ...batch,
+    selfObsMeterProvider: countingMeterProvider(counters, batch.maxQueueSize),
+  });
+  const loggerProvider = new LoggerProvider({
+    resource: resourceFromAttributes({
+      ...options.resourceAttributes,
+      'service.name': options.serviceName ?? readEnv('OTEL_SERVICE_NAME') ?? 'unknown_service',
+    }),
+    processors: [new CountingProcessor(batchProcessor, counters)],
+  });
+  const hook = new EvaluationEventHook({ ...options.hook, loggerProvider });
+  const trackingDefaults = options.tracking ?? {};
+  let shutdownPromise: Promise<void> | undefined;
+
+  const stats = (): FlagTelemetryStats => {
+    const dropped = counters.droppedQueueFull + counters.droppedExportFailed;
+    return { ...counters, dropped, pending: counters.emitted - counters.exported - dropped };
+  };
+  return {
+    hook,
+    withTracking: (provider, trackingOptions) => withTracking(provider, { ...trackingDefaults, ...trackingOptions, loggerProvider }),
+    loggerProvider,
+    forceFlush: () => loggerProvider.forceFlush(),
+    shutdown: () => {
+      shutdownPromise ??= loggerProvider.shutdown().then(() => {
+        const final = stats();
+        if (final.dropped > 0) {
+          report(
+            'warn',
+            'shutdown-dropped',
+            `flag telemetry shut down: ${final.exported} records exported, ${final.dropped} dropped (${final.droppedQueueFull} queue full, ${final.droppedExportFailed} export failed)`,
+          );
+        }
+      });
+      return shutdownPromise;
+    },
+    stats,
+  };
+}
+
+function resolveBatch(input: BatchOptions | undefined): Required<BatchOptions> {
+  const batch = { ...SETUP_BATCH_DEFAULTS };
+  if (input === undefined) return batch;
+  for (const name of Object.keys(SETUP_BATCH_DEFAULTS) as (keyof BatchOptions)[]) {
+    const value = input[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new TypeError(`openfeature-otel-tracking: batch.${name} must be a finite number`);
+    }
+    if (value < 1) {
+      warnOption(`batch.${name} = ${value} must be >= 1; using ${SETUP_BATCH_DEFAULTS[name]}`);
+      continue;
+    }
+    batch[name] = Math.floor(value);
+  }
+  if (batch.maxExportBatchSize > batch.maxQueueSize) {
+    warnOption(`batch.maxExportBatchSize (${batch.maxExportBatchSize}) exceeds batch.maxQueueSize; using ${batch.maxQueueSize}`);
+    batch.maxExportBatchSize = batch.maxQueueSize;
+  }
+  return batch;
+}
+
+function createOtlpExporter(options: SetupFlagTelemetryOptions): LogRecordExporter {
+  const protocol =
+    options.protocol ?? readEnv('OTEL_EXPORTER_OTLP_LOGS_PROTOCOL') ?? readEnv('OTEL_EXPORTER_OTLP_PROTOCOL') ?? 'http/protobuf';
+  const config: Record<string, unknown> = { ...options.exporterOptions };
+  if (options.url !== undefined) config['url'] = options.url;
+  if (options.headers !== undefined) config['headers'] = options.headers;
+  switch (protocol) {
+    case 'http/json':
+      return new OTLPJsonLogExporter(config);
+    case 'http/protobuf':
+      return new OTLPProtoLogExporter(config);
+    default:
+      if (options.protocol !== undefined) {
+        throw new TypeError(`openfeature-otel-tracking: protocol must be 'http/protobuf' or 'http/json', got ${JSON.stringify(String(protocol))}`);
+      }
+      warnOption(`OTLP protocol '${String(protocol).slice(0, 20)}' from the environment is not supported here; using http/protobuf`);
+      return new OTLPProtoLogExporter(config);
+  }
+}
+
+function readEnv(name: string): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const value = env?.[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Counts records entering the pipeline; everything else is the batch processor's. */
+class CountingProcessor implements LogRecordProcessor {
+  constructor(
+    private readonly inner: LogRecordProcessor,
+    private readonly counters: { emitted: number },
+  ) {}
+  onEmit(record: ReadWriteLogRecord, context?: Parameters<LogRecordProcessor['onEmit']>[1]): void {
+    this.counters.emitted++;
+    this.inner.onEmit(record, context);
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+/**
+ * A MeterProvider for the batch processor's own self-observability metric
+ * `otel.sdk.processor.log.processed`, which it increments with `error.type = queue_full` for every
+ * record it drops and with the export error's name for every record whose export failed. This is
+ * the SDK's supported hook for drop accounting; everything else is a no-op.
+ */
+function countingMeterProvider(
+  counters: { exported: number; droppedQueueFull: number; droppedExportFailed: number },
+  maxQueueSize: number,
+): MeterProvider {
+  const noop = createNoopMeter();
+  const processed: Counter = {
+    add(value: number, attributes?: Record<string, unknown>): void {
+      const errorType = attributes?.['error.type'];
+      if (errorType === undefined) {
+        counters.exported += value;
+      } else if (errorType === 'queue_full') {
+        counters.droppedQueueFull += value;
+        report(
+          'warn',
+          'queue-full',
+          `flag telemetry dropped records: the export queue (maxQueueSize ${maxQueueSize}) is full; ${counters.droppedQueueFull} dropped so far. Raise batch.maxQueueSize or check the collector`,
+        );
+      } else {
+        counters.droppedExportFailed += value;
+        report(
+          'warn',
+          'export-failed',
+          `flag telemetry could not deliver records (${String(errorType).slice(0, 60)}); ${counters.droppedExportFailed} dropped so far`,
+        );
+      }
+    },
+  };
+  const meter = Object.create(noop) as typeof noop;
+  meter.createCounter = ((name: string, metricOptions?: Parameters<typeof noop.createCounter>[1]) =>
+    name === PROCESSED_METRIC ? processed : noop.createCounter(name, metricOptions)) as typeof noop.createCounter;
+  return { getMeter: () => meter };
+}

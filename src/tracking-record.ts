@@ -1,0 +1,93 @@
+/**
+ * Pure mapping from one `track(name, context, details)` call to one `openfeature.tracking` log
+ * record. No SDK, no I/O, no global state.
+ *
+ * @module
+ */
+import type { ContextExporter } from './context-export.js';
+import { type Budget, type Limits, boundString, normalize } from './normalize.js';
+import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
+import {
+  ATTR_FEATURE_FLAG_CONTEXT_ID,
+  ATTR_FEATURE_FLAG_PROVIDER_NAME,
+  ATTR_OPENFEATURE_CONTEXT,
+  ATTR_OPENFEATURE_TRACKING_DETAILS,
+  ATTR_OPENFEATURE_TRACKING_NAME,
+  ATTR_OPENFEATURE_TRACKING_VALUE,
+  EVENT_OPENFEATURE_TRACKING,
+  SEVERITY_INFO,
+} from './semconv.js';
+
+/** Precomputed settings of the builder. */
+export interface TrackingRecordConfig {
+  readonly context: ContextExporter;
+  readonly limits: Limits;
+}
+
+/**
+ * Checks a tracking event name. Returns a problem description, or `undefined` when the name is a
+ * non-empty string.
+ */
+export function trackingNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return `the tracking event name must be a string, got ${name === null ? 'null' : typeof name}`;
+  if (name.trim().length === 0) return 'the tracking event name must not be empty';
+  return undefined;
+}
+
+/**
+ * Builds the `openfeature.tracking` record. The caller has checked the name with
+ * {@link trackingNameProblem}.
+ */
+export function buildTrackingRecord(
+  config: TrackingRecordConfig,
+  name: string,
+  context: Readonly<Record<string, unknown>> | null | undefined,
+  details: unknown,
+  providerName: string | undefined,
+  budget: Budget,
+): LogRecordLike {
+  const limits = config.limits;
+  const attributes: LogAttributes = {
+    [ATTR_OPENFEATURE_TRACKING_NAME]: boundString(name, limits, budget),
+  };
+  if (details !== undefined && details !== null) {
+    if (typeof details === 'object') {
+      addDetails(attributes, details as Record<string, unknown>, limits, budget);
+    } else {
+      budget.note(`tracking details of type ${typeof details} were ignored`);
+    }
+  }
+  const contextId = config.context.id(context?.['targetingKey'], budget);
+  if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
+  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = providerName;
+  const pick = config.context.attributes;
+  if (pick !== undefined && context !== undefined && context !== null && typeof context === 'object') {
+    const picked = pick(context, limits, budget);
+    if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
+  }
+  return { eventName: EVENT_OPENFEATURE_TRACKING, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
+}
+
+function addDetails(attributes: LogAttributes, details: Record<string, unknown>, limits: Limits, budget: Budget): void {
+  let value: unknown;
+  try {
+    value = details['value'];
+  } catch {
+    value = undefined;
+  }
+  if (value !== undefined) {
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      attributes[ATTR_OPENFEATURE_TRACKING_VALUE] = value;
+    } else {
+      budget.note(`the tracking value must be a finite number, got ${typeof value === 'number' ? String(value) : typeof value}; it was left out`);
+    }
+  }
+  const normalized = normalize(details, limits, budget);
+  if (normalized === null || typeof normalized !== 'object' || Array.isArray(normalized) || normalized instanceof Uint8Array) return;
+  const custom = normalized as { [key: string]: AnyValue };
+  delete custom['value'];
+  for (const _ in custom) {
+    attributes[ATTR_OPENFEATURE_TRACKING_DETAILS] = custom;
+    return;
+  }
+}
