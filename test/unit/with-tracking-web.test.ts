@@ -42,7 +42,7 @@ describe('withTracking on the web SDK (static context)', () => {
     await OpenFeature.setContext({ targetingKey: 'before' });
     const inner = new InMemoryProvider(IN_MEMORY_FLAGS);
     let changes = 0;
-    const original = inner.onContextChange?.bind(inner);
+    const original = (inner as { onContextChange?: (o: object, n: object) => unknown }).onContextChange?.bind(inner);
     Object.assign(inner, {
       onContextChange: async (oldContext: object, newContext: object) => {
         changes++;

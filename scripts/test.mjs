@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The test command (`npm test`), the same locally and in CI:
+//   1. build, pack and install the package into the fixture apps (scripts/prepare-fixtures.mjs);
+//   2. type-check src and tests;
+//   3. the unit project on this machine's Node, then on Node 22 and 24 from the npm registry
+//      (`npx -y node@22`), the versions users run;
+//   4. the e2e project: the real collector binary (built or reused by scripts/build-collector.sh)
+//      and a real Chromium.
+// Every step must pass; nothing is skipped. Extra arguments go to every vitest run.
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+const extra = process.argv.slice(2);
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const results = [];
+
+function step(name, command, args, options = {}) {
+  const started = Date.now();
+  process.stdout.write(`\n=== ${name}\n`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const ok = result.status === 0;
+  results.push({ name, ok, seconds: Math.round((Date.now() - started) / 1000) });
+  if (!ok) {
+    summary();
+    process.stderr.write(`\n${name} failed (exit ${result.status ?? result.signal}).\n`);
+    process.exit(result.status || 1);
+  }
+}
+
+function summary() {
+  process.stdout.write('\n=== summary\n');
+  for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)\n`);
+}
+
+step('prepare fixtures (build, pack, install into test/fixtures)', process.execPath, [join(root, 'scripts', 'prepare-fixtures.mjs')]);
+step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
+step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
+step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, 'run', '--project', 'unit', ...extra]);
+for (const major of ['22', '24']) {
+  step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, 'run', '--project', 'unit', ...extra]);
+}
+step('e2e tests (real collector, real Chromium)', process.execPath, [vitest, 'run', '--project', 'e2e', ...extra]);
+summary();

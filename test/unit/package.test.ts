@@ -1,0 +1,105 @@
+/**
+ * The package as a consumer sees it: the packed tarball installed into scratch apps under
+ * test/fixtures/ by scripts/prepare-fixtures.mjs (npm test runs it first).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { SCOPE_VERSION } from '../../src/version.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = (name: string) => join(root, 'test', 'fixtures', name);
+
+function requirePrepared(name: string): string {
+  const dir = fixture(name);
+  if (!existsSync(join(dir, 'node_modules', 'openfeature-otel-tracking', 'package.json'))) {
+    throw new Error(`test/fixtures/${name} has no packed library installed: run \`npm test\` or \`node scripts/prepare-fixtures.mjs\` first`);
+  }
+  return dir;
+}
+
+const runNode = (cwd: string, file: string) => execFileSync(process.execPath, [file], { cwd, encoding: 'utf8' });
+
+const EXPECTED_MAIN_EXPORTS = ['EvaluationEventHook', 'withTracking', 'EVENT_FEATURE_FLAG_EVALUATION', 'EVENT_OPENFEATURE_TRACKING', 'ATTR_FEATURE_FLAG_KEY'];
+
+describe('the packed package', () => {
+  it('loads from ESM and CJS with the same named exports, including the setup subpath', () => {
+    const cwd = requirePrepared('consumer');
+    const esm = JSON.parse(runNode(cwd, 'esm.mjs'));
+    const cjs = JSON.parse(runNode(cwd, 'cjs.cjs'));
+    expect(esm).toEqual(cjs);
+    expect(esm.main).toEqual(expect.arrayContaining(EXPECTED_MAIN_EXPORTS));
+    expect(esm.setup).toEqual(['SETUP_BATCH_DEFAULTS', 'setupFlagTelemetry']);
+    expect(esm.hookType).toBe('function');
+  });
+
+  it('type-checks in a strict Node16 TypeScript app against both SDKs', () => {
+    const cwd = requirePrepared('consumer');
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
+
+  it('ships only dist, README and the manifest, with types listed first in exports', () => {
+    const pkg = JSON.parse(readFileSync(join(requirePrepared('consumer'), 'node_modules', 'openfeature-otel-tracking', 'package.json'), 'utf8'));
+    expect(pkg.sideEffects).toBe(false);
+    for (const entry of ['.', './setup']) {
+      expect(Object.keys(pkg.exports[entry].import)[0]).toBe('types');
+      expect(Object.keys(pkg.exports[entry].require)[0]).toBe('types');
+    }
+    expect(pkg.version).toBe(SCOPE_VERSION);
+  });
+
+  it('emits on the old OTel line (api 1.9, api-logs and sdk-logs 0.205) through the api-logs global', () => {
+    const result = JSON.parse(runNode(requirePrepared('legacy-otel'), 'run.mjs'));
+    expect(result.apiVersion).toBe('1.9.0');
+    expect(result.sdkLogsVersion).toBe('0.205.0');
+    expect(result.apiHasLogs).toBe(false);
+    expect(result.records).toEqual([
+      {
+        eventName: 'feature_flag.evaluation',
+        severityNumber: 9,
+        attributes: {
+          'feature_flag.key': 'new-checkout',
+          'feature_flag.result.variant': 'on',
+          'feature_flag.result.reason': 'static',
+          'feature_flag.provider.name': 'in-memory',
+          'feature_flag.context.id': 'legacy-user',
+        },
+      },
+      {
+        eventName: 'openfeature.tracking',
+        severityNumber: 9,
+        attributes: {
+          'openfeature.tracking.name': 'converted',
+          'openfeature.tracking.value': 3,
+          'openfeature.tracking.details': { plan: { tier: 'pro' } },
+          'feature_flag.context.id': 'legacy-user',
+          'feature_flag.provider.name': 'in-memory',
+        },
+      },
+    ]);
+  });
+
+  it('has a browser-safe main entry: it bundles for the browser with no Node built-in reachable', async () => {
+    requirePrepared('consumer');
+    const result = await build({
+      stdin: { contents: "export { EvaluationEventHook, withTracking } from 'openfeature-otel-tracking';", resolveDir: fixture('consumer') },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      external: ['@opentelemetry/api', '@openfeature/*'],
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((path) => path.startsWith('node:') || /\b(fs|net|http|crypto|events)\b/.test(path))).toEqual([]);
+    const gzipped = gzipSync(result.outputFiles[0]!.contents).length;
+    expect(gzipped).toBeLessThanOrEqual(8 * 1024);
+  });
+});
