@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// ESM and CJS builds with declarations. Peer dependencies stay external (tsup's default), so the
-// app's single copy of @opentelemetry/api and @openfeature/* is used.
+// ESM and CJS builds with declarations. Every @opentelemetry/* and @openfeature/* import stays
+// external: the app's single copy must be used, and the OTLP exporters pick their Node or browser
+// transport from the app's own resolution. (tsup only externalises declared (peer) dependencies,
+// and setup's SDK packages are deliberately not peers: see package.json.)
 export default defineConfig({
   entry: { index: 'src/index.ts', setup: 'src/setup.ts' },
   format: ['esm', 'cjs'],
@@ -12,4 +14,5 @@ export default defineConfig({
   platform: 'neutral',
   splitting: true,
   treeshake: true,
+  external: [/^@opentelemetry\//, /^@openfeature\//],
 });

@@ -53,6 +53,16 @@ describe('the packed package', () => {
     expect(pkg.version).toBe(SCOPE_VERSION);
   });
 
+  it('bundles no OpenTelemetry or OpenFeature code: the app\'s own copies and transports are used', () => {
+    const dist = join(requirePrepared('consumer'), 'node_modules', 'openfeature-otel-tracking', 'dist');
+    for (const file of ['setup.js', 'setup.cjs']) {
+      const code = readFileSync(join(dist, file), 'utf8');
+      expect(code).toMatch(/['"]@opentelemetry\/sdk-logs['"]/);
+      expect(code).toMatch(/['"]@opentelemetry\/exporter-logs-otlp-proto['"]/);
+      expect(code).not.toMatch(/FetchTransport|OTLPExporterBase|class LoggerProvider/);
+    }
+  });
+
   it('emits on the old OTel line (api 1.9, api-logs and sdk-logs 0.205) through the api-logs global', () => {
     const result = JSON.parse(runNode(requirePrepared('legacy-otel'), 'run.mjs'));
     expect(result.apiVersion).toBe('1.9.0');
