@@ -35,6 +35,22 @@ function summary() {
   for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)\n`);
 }
 
+// Non-npm test dependencies (moto for the S3 route), installed from the registries into the
+// cache; the script prints KEY=VALUE lines that the e2e tests read from the environment.
+{
+  process.stdout.write('\n=== install test dependencies (scripts/install-test-deps.sh)\n');
+  const started = Date.now();
+  const out = spawnSync('bash', [join(root, 'scripts', 'install-test-deps.sh')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  results.push({ name: 'install test dependencies', ok: out.status === 0, seconds: Math.round((Date.now() - started) / 1000) });
+  if (out.status !== 0) {
+    summary();
+    process.exit(out.status || 1);
+  }
+  for (const line of out.stdout.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (match) process.env[match[1]] = match[2];
+  }
+}
 step('prepare fixtures (build, pack, install into test/fixtures)', process.execPath, [join(root, 'scripts', 'prepare-fixtures.mjs')]);
 step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
