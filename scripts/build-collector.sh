@@ -140,7 +140,7 @@ if ((rc != 0)); then
   die "collector build failed with exit code $rc (manifest: $MANIFEST)"
 fi
 CHILD=""
-[[ -x "$TMP_DIR/src/$DIST_NAME" ]] || die "builder finished but $TMP_DIR/src/$DIST_NAME is missing"
+[[ -x "$TMP_DIR/src/$DIST_NAME" ]] || die "go build finished but $TMP_DIR/src/$DIST_NAME is missing"
 is_usable "$TMP_DIR/src/$DIST_NAME" || die "built binary does not run: $TMP_DIR/src/$DIST_NAME --version"
 
 mkdir -p "$OUT_DIR"
