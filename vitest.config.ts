@@ -17,6 +17,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],
+          // The reliability tests measure live heap after a forced GC.
+          execArgv: ['--expose-gc'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,

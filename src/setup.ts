@@ -20,6 +20,7 @@ import {
 import { report } from './diag-reporter.js';
 import { EvaluationEventHook, type EvaluationEventHookOptions } from './evaluation-event-hook.js';
 import { warnOption } from './options.js';
+import { RetryingExporter } from './retrying-exporter.js';
 import { type WithTrackingOptions, withTracking } from './with-tracking.js';
 
 /** OTLP encodings offered by {@link setupFlagTelemetry}. */
@@ -64,6 +65,12 @@ export interface SetupFlagTelemetryOptions {
   exporter?: LogRecordExporter;
   /** Batching; see {@link SETUP_BATCH_DEFAULTS}. */
   batch?: BatchOptions;
+  /**
+   * How long a failed batch is retried (network errors, 429, 502, 503, 504) before it is dropped
+   * and counted, in ms. Default 60000: a collector restart or a short outage loses nothing, while
+   * the queue absorbs new records. `0` leaves retrying to the OTLP exporter alone (about 13 s).
+   */
+  retryMaxElapsedMillis?: number;
   /** Options of the returned hook. */
   hook?: Omit<EvaluationEventHookOptions, 'loggerProvider'>;
   /** Default options of the returned `withTracking`. */
@@ -102,16 +109,24 @@ export interface FlagTelemetry {
   stats(): FlagTelemetryStats;
 }
 
+const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
 /**
- * Batch defaults, sized for flag events: small records at high rates. A bigger queue than the SDK
- * default (2048) absorbs bursts and short outages; bigger batches mean fewer requests.
+ * Batch defaults, sized for flag events: small records at high rates. A queued record costs about
+ * 400 bytes of heap, so the Node queue (200,000 records, about 80 MB at worst) holds a 30 s outage
+ * at 5,000 records/s, and the browser queue (20,000, about 8 MB) a long spell offline for a page.
+ * The SDK default is 2,048. Bigger batches mean fewer requests. The export timeout covers the
+ * retry window.
  */
 export const SETUP_BATCH_DEFAULTS: Readonly<Required<BatchOptions>> = Object.freeze({
-  maxQueueSize: 16_384,
+  maxQueueSize: IN_BROWSER ? 20_000 : 200_000,
   maxExportBatchSize: 1_024,
   scheduledDelayMillis: 500,
-  exportTimeoutMillis: 30_000,
+  exportTimeoutMillis: 90_000,
 });
+
+/** Default of {@link SetupFlagTelemetryOptions.retryMaxElapsedMillis}. */
+export const SETUP_RETRY_MAX_ELAPSED_MILLIS = 60_000;
 
 const PROCESSED_METRIC = 'otel.sdk.processor.log.processed';
 
@@ -138,7 +153,17 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
   }
   const counters = { emitted: 0, exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 };
   const batch = resolveBatch(options.batch);
-  const exporter = options.exporter ?? createOtlpExporter(options);
+  const retryWindow = options.retryMaxElapsedMillis ?? SETUP_RETRY_MAX_ELAPSED_MILLIS;
+  if (typeof retryWindow !== 'number' || !Number.isFinite(retryWindow) || retryWindow < 0) {
+    throw new TypeError('openfeature-otel-tracking: retryMaxElapsedMillis must be a number of milliseconds >= 0');
+  }
+  const baseExporter = options.exporter ?? createOtlpExporter(options);
+  const exporter =
+    retryWindow === 0
+      ? baseExporter
+      : new RetryingExporter(baseExporter, { maxElapsedMillis: retryWindow, initialDelayMillis: 1_000, maxDelayMillis: 5_000 }, (attempt) =>
+          report('warn', 'export-retry', `flag telemetry export failed; retrying (attempt ${attempt}); records stay queued`),
+        );
   const batchProcessor = new BatchLogRecordProcessor({
     exporter,
     ...batch,
