@@ -21,11 +21,14 @@
 # dependencies of every component (e.g. service/telemetry/telemetrytest, zpagesextension), and the
 # Go module proxy reachable here refuses some of those versions; `go build -mod=mod` needs only
 # what is actually compiled in.
-# Checksum database: the proxy's sum.golang.org mirror has no entry for some contrib modules
-# (clickhouseexporter, extension/encoding/*, pkg/xstreamencoding, googlecloud* ...), so contrib
-# modules are added to GONOSUMDB (their hashes still come from the proxy over TLS and are recorded
-# in the generated go.sum). Set OFFT_GONOSUMDB="" to verify everything against the sumdb.
-# All progress goes to stderr. Environment: OFFT_CACHE_DIR, OFFT_GONOSUMDB, GOPROXY etc.
+# Module hashes: every manifest has a pinned go.sum beside it (manifest.yaml -> manifest.go.sum),
+# copied into the generated sources, so `go build` verifies every module it downloads against the
+# hashes committed in this repository, like a lock file. The checksum database reachable here has
+# no entry for some contrib modules (clickhouseexporter, extension/encoding/*, googlecloud* ...), so
+# only when (re)creating a pinned go.sum (OFFT_UPDATE_GO_SUM=1, after changing a manifest) are
+# contrib modules taken from the proxy without the checksum database (OFFT_GONOSUMDB); review
+# the diff of the new go.sum before committing it.
+# All progress goes to stderr. Environment: OFFT_CACHE_DIR, OFFT_UPDATE_GO_SUM, OFFT_GONOSUMDB, GOPROXY.
 set -euo pipefail
 
 # Must match the component versions in collector-config/manifest*.yaml
@@ -69,15 +72,20 @@ CACHE_DIR="$(cd "$CACHE_DIR" && pwd)"
 DIST_NAME="$(awk '/^dist:/{d=1;next} d&&/^[^[:space:]#]/{d=0} d&&$1=="name:"{print $2; exit}' "$MANIFEST")"
 [[ -n "$DIST_NAME" ]] || die "could not read dist.name from $MANIFEST"
 
+PINNED_SUM="${MANIFEST%.yaml}.go.sum"
+UPDATE_SUM="${OFFT_UPDATE_GO_SUM:-}"
+if [[ ! -f "$PINNED_SUM" && -z "$UPDATE_SUM" ]]; then
+  die "no pinned module hashes at $PINNED_SUM; create them with OFFT_UPDATE_GO_SUM=1 $0 $MANIFEST and review them"
+fi
 GOOS_ARCH="$(go env GOOS)/$(go env GOARCH)"
-HASH="$( { printf 'builder=%s\nrecipe=%s\nplatform=%s\n' "$BUILDER_VERSION" "$BUILD_RECIPE" "$GOOS_ARCH"; cat "$MANIFEST"; } |
+HASH="$( { printf 'builder=%s\nrecipe=%s\nplatform=%s\n' "$BUILDER_VERSION" "$BUILD_RECIPE" "$GOOS_ARCH"; cat "$MANIFEST"; if [[ -f "$PINNED_SUM" ]]; then cat "$PINNED_SUM"; fi; } |
   sha256sum | cut -c1-64)"
 OUT_DIR="$CACHE_DIR/collector/$HASH"
 BIN="$OUT_DIR/$DIST_NAME"
 
 is_usable() { [[ -x "$1" ]] && "$1" --version >/dev/null 2>&1; }
 
-if is_usable "$BIN"; then
+if is_usable "$BIN" && [[ -z "$UPDATE_SUM" ]]; then
   log "cached: $BIN"
   printf '%s\n' "$BIN"
   exit 0
@@ -88,7 +96,7 @@ mkdir -p "$CACHE_DIR/collector"
 if command -v flock >/dev/null 2>&1; then
   exec 9>"$CACHE_DIR/collector/$HASH.lock"
   flock 9
-  if is_usable "$BIN"; then # another process finished it while we waited
+  if is_usable "$BIN" && [[ -z "$UPDATE_SUM" ]]; then # another process finished it while we waited
     log "cached: $BIN"
     printf '%s\n' "$BIN"
     exit 0
@@ -122,7 +130,12 @@ start=$(date +%s)
   die "OCB failed to generate the collector sources (manifest: $MANIFEST)"
 log "compiling (go build; module downloads and compile progress below)"
 nosumdb="${GONOSUMDB:-}"
-if [[ -n "$OFFT_GONOSUMDB" ]]; then nosumdb="${nosumdb:+$nosumdb,}$OFFT_GONOSUMDB"; fi
+if [[ -n "$UPDATE_SUM" ]]; then
+  log "OFFT_UPDATE_GO_SUM set: resolving module hashes afresh (contrib without the checksum database)"
+  if [[ -n "$OFFT_GONOSUMDB" ]]; then nosumdb="${nosumdb:+$nosumdb,}$OFFT_GONOSUMDB"; fi
+else
+  cp "$PINNED_SUM" "$TMP_DIR/src/go.sum"
+fi
 # Run in the background and `wait`, so that a TERM/INT sent to this script is handled at once
 # (the trap stops `go build` and removes the temp dir) instead of after the compile finishes.
 (
@@ -142,6 +155,13 @@ fi
 CHILD=""
 [[ -x "$TMP_DIR/src/$DIST_NAME" ]] || die "go build finished but $TMP_DIR/src/$DIST_NAME is missing"
 is_usable "$TMP_DIR/src/$DIST_NAME" || die "built binary does not run: $TMP_DIR/src/$DIST_NAME --version"
+
+if [[ -n "$UPDATE_SUM" ]]; then
+  cp "$TMP_DIR/src/go.sum" "$PINNED_SUM"
+  log "wrote $PINNED_SUM; review and commit it"
+elif ! cmp -s "$PINNED_SUM" "$TMP_DIR/src/go.sum"; then
+  log "warning: the build recorded module hashes that are not in $PINNED_SUM (verified against the checksum database); refresh it with OFFT_UPDATE_GO_SUM=1"
+fi
 
 mkdir -p "$OUT_DIR"
 cp "$MANIFEST" "$OUT_DIR/manifest.yaml"

@@ -14,10 +14,24 @@ import type { AnyValue } from './otel-types.js';
  * - `'targetingKey'` (default): the flag metadata `contextId`, else the targeting key, as is.
  * - `'hash'`: the same id as HMAC-SHA-256 hex, keyed with `hashKey`.
  * - `'none'`: never written.
+ *
+ * @example
+ * ```ts
+ * new EvaluationEventHook({ contextId: 'hash', hashKey: process.env.FLAG_ID_HASH_KEY });
+ * ```
  */
 export type ContextIdMode = 'targetingKey' | 'hash' | 'none';
 
-/** Options that decide what of the evaluation context is exported. Used by the hook and the provider. */
+/**
+ * Options that decide what of the evaluation context is exported. Used by the hook and the provider.
+ *
+ * @example
+ * ```ts
+ * const privacy: ContextExportOptions = { contextId: 'hash', hashKey: secretKey, contextAttributes: [] };
+ * OpenFeature.addHooks(new EvaluationEventHook(privacy));
+ * await OpenFeature.setProviderAndWait(withTracking(provider, privacy));
+ * ```
+ */
 export interface ContextExportOptions {
   /** What `feature_flag.context.id` holds. Default `'targetingKey'`. */
   contextId?: ContextIdMode;

@@ -6,7 +6,14 @@
  * @module
  */
 
-/** Deduplication settings. */
+/**
+ * Deduplication settings.
+ *
+ * @example
+ * ```ts
+ * new EvaluationEventHook({ dedupe: { ttlMs: 5 * 60_000, maxEntries: 50_000 } });
+ * ```
+ */
 export interface DedupeOptions {
   /** How long an exposure suppresses identical ones, in milliseconds. Default 60000. */
   ttlMs?: number;

@@ -19,10 +19,30 @@ import type { LogRecordLike, LoggerProviderLike } from './otel-types.js';
 import { applyMapRecord, type MapRecord, warnOption } from './options.js';
 import { EVENT_FEATURE_FLAG_EVALUATION, SEVERITY_INFO, SEVERITY_WARN } from './semconv.js';
 
-/** Decides per evaluation whether a record is emitted. Return `false` to skip it. */
+/**
+ * Decides per evaluation whether a record is emitted. Return `false` to skip it.
+ *
+ * @example
+ * ```ts
+ * const onlyCheckoutFlags: EvaluationFilter = (hookContext) => hookContext.flagKey.startsWith('checkout-');
+ * new EvaluationEventHook({ filter: onlyCheckoutFlags });
+ * ```
+ */
 export type EvaluationFilter = (hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>) => boolean;
 
-/** Options of {@link EvaluationEventHook}. */
+/**
+ * Options of {@link EvaluationEventHook}.
+ *
+ * @example
+ * ```ts
+ * const options: EvaluationEventHookOptions = {
+ *   includeValue: 'always',
+ *   contextAttributes: ['anonymous', 'plan'],
+ *   dedupe: { ttlMs: 60_000, maxEntries: 10_000 },
+ * };
+ * OpenFeature.addHooks(new EvaluationEventHook(options));
+ * ```
+ */
 export interface EvaluationEventHookOptions extends ContextExportOptions {
   /** When to write `feature_flag.result.value`. Default `'semconv'` (only when there is no variant). */
   includeValue?: IncludeValue;

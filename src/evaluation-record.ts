@@ -30,6 +30,11 @@ import {
  * - `'semconv'` (default): only when there is no variant, as the semantic conventions require.
  * - `'always'`: always (needed for GO Feature Flag-shaped output, whose events carry the value).
  * - `'never'`: never, e.g. when values may hold personal data.
+ *
+ * @example
+ * ```ts
+ * new EvaluationEventHook({ includeValue: 'never' }); // values may hold personal data
+ * ```
  */
 export type IncludeValue = 'semconv' | 'always' | 'never';
 

@@ -17,7 +17,14 @@
  */
 import type { AnyValue } from './otel-types.js';
 
-/** Size bounds applied to every record. */
+/**
+ * Size bounds applied to every record.
+ *
+ * @example
+ * ```ts
+ * new EvaluationEventHook({ limits: { maxStringLength: 256, maxRecordBytes: 8_192 } });
+ * ```
+ */
 export interface Limits {
   /** Longest string kept, in UTF-16 code units; longer ones are cut. Default 1024. */
   maxStringLength: number;

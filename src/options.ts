@@ -10,6 +10,13 @@ import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
 /**
  * A user callback that may change a record before it is emitted. Return the record (changed in
  * place or new), or `undefined` to drop it.
+ *
+ * @example
+ * ```ts
+ * new EvaluationEventHook({
+ *   mapRecord: (record) => ({ ...record, attributes: { ...record.attributes, 'deployment.environment.name': 'prod' } }),
+ * });
+ * ```
  */
 export type MapRecord<TDetails> = (
   record: LogRecordLike,

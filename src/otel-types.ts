@@ -8,7 +8,14 @@
  * @module
  */
 
-/** A value a log attribute may hold: the OTel `AnyValue`. */
+/**
+ * A value a log attribute may hold: the OTel `AnyValue`.
+ *
+ * @example
+ * ```ts
+ * const value: AnyValue = { color: 'blue', sizes: [1, 2], beta: true };
+ * ```
+ */
 export type AnyValue =
   | string
   | number
@@ -19,10 +26,24 @@ export type AnyValue =
   | AnyValue[]
   | { [key: string]: AnyValue };
 
-/** Log record attributes. */
+/**
+ * Log record attributes.
+ *
+ * @example
+ * ```ts
+ * const attributes: LogAttributes = { 'feature_flag.key': 'new-checkout' };
+ * ```
+ */
 export type LogAttributes = Record<string, AnyValue>;
 
-/** The log record this library hands to a logger. */
+/**
+ * The log record this library hands to a logger.
+ *
+ * @example
+ * ```ts
+ * const record: LogRecordLike = { eventName: 'feature_flag.evaluation', severityNumber: 9, attributes: { 'feature_flag.key': 'f' } };
+ * ```
+ */
 export interface LogRecordLike {
   eventName?: string;
   severityNumber?: number;
@@ -38,13 +59,30 @@ export interface EnabledOptionsLike {
   severityNumber?: number;
 }
 
-/** A logger from either OTel line. */
+/**
+ * A logger from either OTel line.
+ *
+ * @example
+ * ```ts
+ * const logger: LoggerLike = loggerProvider.getLogger('my-app');
+ * if (logger.enabled?.({ eventName: 'app.event' }) !== false) logger.emit({ eventName: 'app.event' });
+ * ```
+ */
 export interface LoggerLike {
   emit(record: LogRecordLike): void;
   enabled?(options?: EnabledOptionsLike): boolean;
 }
 
-/** A logger provider from either OTel line (`LoggerProvider` from sdk-logs 0.2xx or 3.x). */
+/**
+ * A logger provider from either OTel line (`LoggerProvider` from sdk-logs 0.2xx or 3.x).
+ *
+ * @example
+ * ```ts
+ * import { LoggerProvider } from '@opentelemetry/sdk-logs';
+ * const loggerProvider: LoggerProviderLike = new LoggerProvider({ processors: [processor] });
+ * new EvaluationEventHook({ loggerProvider });
+ * ```
+ */
 export interface LoggerProviderLike {
   getLogger(name: string, version?: string, options?: { schemaUrl?: string }): LoggerLike;
 }

@@ -23,10 +23,24 @@ import { warnOption } from './options.js';
 import { RetryingExporter } from './retrying-exporter.js';
 import { type WithTrackingOptions, withTracking } from './with-tracking.js';
 
-/** OTLP encodings offered by {@link setupFlagTelemetry}. */
+/**
+ * OTLP encodings offered by {@link setupFlagTelemetry}.
+ *
+ * @example
+ * ```ts
+ * setupFlagTelemetry({ protocol: 'http/json' }); // needs @opentelemetry/exporter-logs-otlp-http
+ * ```
+ */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
-/** Batching of the log pipeline (BatchLogRecordProcessor settings). */
+/**
+ * Batching of the log pipeline (BatchLogRecordProcessor settings).
+ *
+ * @example
+ * ```ts
+ * setupFlagTelemetry({ batch: { maxQueueSize: 50_000, scheduledDelayMillis: 1_000 } });
+ * ```
+ */
 export interface BatchOptions {
   /** Records held in memory awaiting export; beyond it records are dropped and counted. */
   maxQueueSize?: number;
@@ -38,7 +52,19 @@ export interface BatchOptions {
   exportTimeoutMillis?: number;
 }
 
-/** Options of {@link setupFlagTelemetry}. */
+/**
+ * Options of {@link setupFlagTelemetry}.
+ *
+ * @example
+ * ```ts
+ * const telemetry = setupFlagTelemetry({
+ *   serviceName: 'checkout',
+ *   url: 'https://collector.internal:4318/v1/logs',
+ *   headers: { Authorization: `Bearer ${process.env.OTLP_TOKEN}` },
+ *   hook: { includeValue: 'always' },
+ * });
+ * ```
+ */
 export interface SetupFlagTelemetryOptions {
   /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else `unknown_service`. */
   serviceName?: string;
@@ -77,7 +103,14 @@ export interface SetupFlagTelemetryOptions {
   tracking?: Omit<WithTrackingOptions, 'loggerProvider'>;
 }
 
-/** Delivery counters of the pipeline built by {@link setupFlagTelemetry}. */
+/**
+ * Delivery counters of the pipeline built by {@link setupFlagTelemetry}.
+ *
+ * @example
+ * ```ts
+ * const { exported, dropped, pending } = telemetry.stats();
+ * ```
+ */
 export interface FlagTelemetryStats {
   /** Records handed to the pipeline. */
   emitted: number;
@@ -117,6 +150,11 @@ const IN_BROWSER = typeof (globalThis as { document?: unknown }).document !== 'u
  * at 5,000 records/s, and the browser queue (20,000, about 8 MB) a long spell offline for a page.
  * The SDK default is 2,048. Bigger batches mean fewer requests. The export timeout covers the
  * retry window.
+ *
+ * @example
+ * ```ts
+ * setupFlagTelemetry({ batch: { maxQueueSize: SETUP_BATCH_DEFAULTS.maxQueueSize / 4 } });
+ * ```
  */
 export const SETUP_BATCH_DEFAULTS: Readonly<Required<BatchOptions>> = Object.freeze({
   maxQueueSize: IN_BROWSER ? 20_000 : 200_000,
@@ -125,7 +163,14 @@ export const SETUP_BATCH_DEFAULTS: Readonly<Required<BatchOptions>> = Object.fre
   exportTimeoutMillis: 90_000,
 });
 
-/** Default of {@link SetupFlagTelemetryOptions.retryMaxElapsedMillis}. */
+/**
+ * Default of {@link SetupFlagTelemetryOptions.retryMaxElapsedMillis}.
+ *
+ * @example
+ * ```ts
+ * setupFlagTelemetry({ retryMaxElapsedMillis: 2 * SETUP_RETRY_MAX_ELAPSED_MILLIS });
+ * ```
+ */
 export const SETUP_RETRY_MAX_ELAPSED_MILLIS = 60_000;
 
 const PROCESSED_METRIC = 'otel.sdk.processor.log.processed';

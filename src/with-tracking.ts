@@ -18,7 +18,14 @@ import { applyMapRecord, type MapRecord, warnOption } from './options.js';
 import { EVENT_OPENFEATURE_TRACKING, SEVERITY_INFO } from './semconv.js';
 import { type TrackingRecordConfig, buildTrackingRecord, trackingNameProblem } from './tracking-record.js';
 
-/** Options of {@link withTracking}. */
+/**
+ * Options of {@link withTracking}.
+ *
+ * @example
+ * ```ts
+ * const provider = withTracking(new InMemoryProvider(flags), { forwardTrack: false, contextAttributes: ['plan'] });
+ * ```
+ */
 export interface WithTrackingOptions extends ContextExportOptions {
   /** Also call the wrapped provider's own `track`, when it has one. Default `true`. */
   forwardTrack?: boolean;
