@@ -5,10 +5,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EvaluationEventHookOptions } from '../../src/index.js';
 import { type OtlpProtocol, setupFlagTelemetry } from '../../src/setup.js';
 import { startCollector } from '../fixtures/collector.js';
+import { useCleanups } from '../fixtures/cleanup.js';
 import { startFaultProxy } from '../fixtures/fault-proxy.js';
 import { IN_MEMORY_FLAGS } from '../fixtures/providers.js';
 
@@ -17,19 +18,14 @@ const TOKEN = 'tok_SECRET_5f2a9c';
 const RAW_KEY = 'raw-targeting-key-7731';
 const HASH_KEY = 'a-32-byte-secret-for-hmac-hashing';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await OpenFeature.close();
-  OpenFeature.clearHooks();
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const defer = useCleanups();
 
 /** Runs evaluations and track calls with a context full of secrets; returns every byte received. */
 async function wireBytes(hook: EvaluationEventHookOptions, protocol: OtlpProtocol): Promise<Buffer> {
   const collector = await startCollector();
-  cleanups.push(() => collector.kill());
+  defer(() => collector.kill());
   const proxy = await startFaultProxy(collector.ports.http);
-  cleanups.push(() => proxy.close());
+  defer(() => proxy.close());
   const { mapRecord: _unused, ...contextOptions } = hook;
   const telemetry = setupFlagTelemetry({ url: `${proxy.url}/v1/logs`, protocol, hook, tracking: contextOptions as never });
   await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));

@@ -5,12 +5,12 @@
  * unaccounted = 0), and the application never waits on telemetry I/O.
  * Under CI=true the outage is shortened (it still spans many retry rounds and fills the queue).
  */
-import { OpenFeature } from '@openfeature/server-sdk';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
 import { type Collector, CONFIG_DIR, MAIN_CONFIG, ROOT, readLines, startCollector } from '../fixtures/collector.js';
+import { useCleanups } from '../fixtures/cleanup.js';
 import { startFaultProxy } from '../fixtures/fault-proxy.js';
 import { startHttpSink } from '../fixtures/http-sink.js';
 import { liveHeap, sleep, startPacedLoad, subjectsWritten, useServerSdk } from '../fixtures/load.js';
@@ -19,11 +19,7 @@ const CI = process.env['CI'] === 'true';
 const OUTAGE_MS = CI ? 15_000 : 30_000;
 const RATE = 5_000;
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await OpenFeature.close();
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const defer = useCleanups();
 
 async function restartOnSamePorts(collector: Collector): Promise<Collector> {
   return startCollector({ outDir: collector.outDir, storageDir: collector.storageDir, ports: collector.ports });
@@ -32,7 +28,7 @@ async function restartOnSamePorts(collector: Collector): Promise<Collector> {
 describe('collector outage under load', () => {
   it(`absorbs a ${OUTAGE_MS / 1000} s outage at ${RATE} evaluations/s with the setupFlagTelemetry defaults: 0 dropped, 0 lost`, async () => {
     let collector = await startCollector();
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     const client = await useServerSdk(telemetry.hook);
     const heapBefore = liveHeap();
@@ -67,7 +63,7 @@ describe('collector outage under load', () => {
 
   it('with a queue too small for the outage, drops are counted exactly and memory stays bounded by the queue', async () => {
     let collector = await startCollector();
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const maxQueueSize = 5_000;
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs`, batch: { maxQueueSize } });
     const client = await useServerSdk(telemetry.hook);
@@ -100,12 +96,12 @@ describe('collector outage under load', () => {
 describe('collector restart with data in its persistent queue', () => {
   it('delivers everything the collector accepted while the destination was down, across a SIGTERM restart', async () => {
     const sink = await startHttpSink();
-    cleanups.push(() => sink.close());
+    defer(() => sink.close());
     sink.respond(503);
     const configs = [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')];
     const env = { GOFF_WEBHOOK_URL: `${sink.url}/hook`, GOFF_WEBHOOK_AUTHORIZATION: 'Bearer t', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' };
     let collector = await startCollector({ configs, env });
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     const client = await useServerSdk(telemetry.hook);
     const n = 300;
@@ -139,9 +135,9 @@ describe('a slow or refusing collector', () => {
     ['connection resets', { kind: 'reset' }],
   ] as const)('%s: nothing is lost within the retry window', async (_name, fault) => {
     const collector = await startCollector();
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const proxy = await startFaultProxy(collector.ports.http);
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     proxy.inject(fault, 4);
     const telemetry = setupFlagTelemetry({ url: `${proxy.url}/v1/logs`, batch: { scheduledDelayMillis: 100, maxExportBatchSize: 100 } });
     const client = await useServerSdk(telemetry.hook);
@@ -156,9 +152,9 @@ describe('a slow or refusing collector', () => {
 
   it('a hanging collector: evaluations never wait on export I/O, and records arrive once it answers', async () => {
     const collector = await startCollector();
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const proxy = await startFaultProxy(collector.ports.http);
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     proxy.inject({ kind: 'hang' }, Number.POSITIVE_INFINITY);
     const telemetry = setupFlagTelemetry({
       url: `${proxy.url}/v1/logs`,
@@ -183,7 +179,7 @@ describe('a slow or refusing collector', () => {
 describe('process exit', () => {
   it('the documented SIGTERM recipe flushes everything emitted before it', async () => {
     const collector = await startCollector();
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'exit-app.mjs')], {
       cwd: ROOT,
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, EXIT_APP_N: '2500' },

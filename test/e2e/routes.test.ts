@@ -5,19 +5,15 @@
  */
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
 import { type Collector, CONFIG_DIR, MAIN_CONFIG, readLines, startCollector } from '../fixtures/collector.js';
+import { useCleanups } from '../fixtures/cleanup.js';
 import { type HttpSink, startHttpSink } from '../fixtures/http-sink.js';
 import { type S3Server, startS3Server } from '../fixtures/moto.js';
 import { IN_MEMORY_FLAGS } from '../fixtures/providers.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await OpenFeature.close();
-  OpenFeature.clearHooks();
-  while (cleanups.length > 0) await cleanups.pop()!();
-});
+const defer = useCleanups();
 
 /** Sends `users` evaluations and `users` tracking calls through the library to the collector. */
 async function drive(collector: Collector, users: number): Promise<void> {
@@ -50,12 +46,12 @@ interface OtlpBodyRequest {
 describe('collector routes to GOFF exporter destinations', () => {
   it('webhook route: every event reaches the HTTP endpoint once, as the GOFF JSON line, with the Authorization header', async () => {
     const sink: HttpSink = await startHttpSink();
-    cleanups.push(() => sink.close());
+    defer(() => sink.close());
     const collector = await startCollector({
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
       env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_AUTHORIZATION: 'Bearer webhook-secret', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
     });
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const users = 25;
     await drive(collector, users);
     const bodies = await waitUntil(async () => {
@@ -81,7 +77,7 @@ describe('collector routes to GOFF exporter destinations', () => {
 
   it('S3 route: GOFF NDJSON objects land in the bucket of an S3-compatible server, one line per event', async () => {
     const s3: S3Server = await startS3Server();
-    cleanups.push(() => s3.stop());
+    defer(() => s3.stop());
     await s3.createBucket('goff-events');
     const collector = await startCollector({
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 's3.yaml')],
@@ -94,7 +90,7 @@ describe('collector routes to GOFF exporter destinations', () => {
         AWS_EC2_METADATA_DISABLED: 'true',
       },
     });
-    cleanups.push(() => collector.kill());
+    defer(() => collector.kill());
     const users = 30;
     await drive(collector, users);
     const objectLines = async (prefix: string) =>

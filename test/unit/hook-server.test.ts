@@ -1,19 +1,12 @@
 import { InMemoryProvider, MultiProvider, OpenFeature } from '@openfeature/server-sdk';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EvaluationEventHook, type EvaluationEventHookOptions } from '../../src/index.js';
-import { type TestLogs, createTestLogs } from '../fixtures/otel.js';
+import { createTestLogs, useGlobalTestLogs } from '../fixtures/otel.js';
 import { IN_MEMORY_FLAGS, ScriptedProvider } from '../fixtures/providers.js';
 
 const EVAL = 'feature_flag.evaluation';
 
-let otel: TestLogs;
-beforeAll(() => {
-  otel = createTestLogs({ register: true });
-});
-afterAll(async () => {
-  await otel.shutdown();
-});
-beforeEach(() => otel.reset());
+const otel = useGlobalTestLogs();
 afterEach(async () => {
   OpenFeature.clearHooks();
   await OpenFeature.clearProviders();
@@ -245,13 +238,13 @@ describe('EvaluationEventHook on the server SDK', () => {
   });
 
   it('finds a LoggerProvider registered after the hook was built (lazy resolution)', async () => {
-    await otel.shutdown();
+    await otel.unregister();
     const hook = new EvaluationEventHook();
     await OpenFeature.setProviderAndWait(new InMemoryProvider(IN_MEMORY_FLAGS));
     OpenFeature.addHooks(hook);
     const client = OpenFeature.getClient();
     await client.getBooleanValue('new-checkout', false);
-    otel = createTestLogs({ register: true });
+    otel.register();
     await client.getBooleanValue('new-checkout', false);
     expect(otel.records()).toHaveLength(1);
   });

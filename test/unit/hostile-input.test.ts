@@ -1,17 +1,10 @@
 import { OpenFeature } from '@openfeature/server-sdk';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EvaluationEventHook, withTracking } from '../../src/index.js';
-import { type TestLogs, createTestLogs } from '../fixtures/otel.js';
+import { useGlobalTestLogs } from '../fixtures/otel.js';
 import { ScriptedProvider } from '../fixtures/providers.js';
 
-let otel: TestLogs;
-beforeAll(() => {
-  otel = createTestLogs({ register: true });
-});
-afterAll(async () => {
-  await otel.shutdown();
-});
-beforeEach(() => otel.reset());
+const otel = useGlobalTestLogs();
 afterEach(async () => {
   OpenFeature.clearHooks();
   await OpenFeature.clearProviders();

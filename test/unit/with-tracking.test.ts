@@ -1,19 +1,12 @@
 import { InMemoryProvider, MultiProvider, OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/server-sdk';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { EvaluationEventHook, withTracking } from '../../src/index.js';
-import { type TestLogs, createTestLogs } from '../fixtures/otel.js';
+import { useGlobalTestLogs } from '../fixtures/otel.js';
 import { IN_MEMORY_FLAGS, ScriptedProvider } from '../fixtures/providers.js';
 
 const TRACK = 'openfeature.tracking';
 
-let otel: TestLogs;
-beforeAll(() => {
-  otel = createTestLogs({ register: true });
-});
-afterAll(async () => {
-  await otel.shutdown();
-});
-beforeEach(() => otel.reset());
+const otel = useGlobalTestLogs();
 afterEach(async () => {
   OpenFeature.clearHooks();
   OpenFeature.setContext({});
