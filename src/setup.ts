@@ -9,7 +9,7 @@
 import { type Counter, type MeterProvider, createNoopMeter } from '@opentelemetry/api';
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchLogRecordProcessor,
   type LogRecordExporter,
@@ -66,9 +66,15 @@ export interface BatchOptions {
  * ```
  */
 export interface SetupFlagTelemetryOptions {
-  /** `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else `unknown_service`. */
+  /**
+   * `service.name` of the resource. Default: `resourceAttributes['service.name']`, else
+   * `OTEL_SERVICE_NAME`, else `unknown_service:<process>` (the SDK's default).
+   */
   serviceName?: string;
-  /** More resource attributes, e.g. `{ 'deployment.environment.name': 'prod' }`. */
+  /**
+   * More resource attributes, e.g. `{ 'deployment.environment.name': 'prod' }`. They override
+   * `OTEL_RESOURCE_ATTRIBUTES`, which is read too.
+   */
   resourceAttributes?: Record<string, string | number | boolean>;
   /**
    * OTLP encoding. Default: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, else `OTEL_EXPORTER_OTLP_PROTOCOL`,
@@ -215,10 +221,15 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
     selfObsMeterProvider: countingMeterProvider(counters, batch.maxQueueSize),
   });
   const loggerProvider = new LoggerProvider({
-    resource: resourceFromAttributes({
-      ...options.resourceAttributes,
-      'service.name': options.serviceName ?? readEnv('OTEL_SERVICE_NAME') ?? 'unknown_service',
-    }),
+    // SDK defaults, then OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME, then the explicit options.
+    resource: defaultResource()
+      .merge(detectResources({ detectors: [envDetector] }))
+      .merge(
+        resourceFromAttributes({
+          ...options.resourceAttributes,
+          ...(options.serviceName !== undefined ? { 'service.name': options.serviceName } : {}),
+        }),
+      ),
     processors: [new CountingProcessor(batchProcessor, counters)],
   });
   const hook = new EvaluationEventHook({ ...options.hook, loggerProvider });

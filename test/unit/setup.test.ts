@@ -92,18 +92,26 @@ describe('setupFlagTelemetry', () => {
     expect(telemetry.stats()).toMatchObject({ emitted: 5, exported: 0, droppedExportFailed: 5, dropped: 5, pending: 0 });
   });
 
-  it('reads OTEL_SERVICE_NAME and validates its options', async () => {
+  it('reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, lets explicit options win, and validates its options', async () => {
     process.env['OTEL_SERVICE_NAME'] = 'from-env';
+    process.env['OTEL_RESOURCE_ATTRIBUTES'] = 'deployment.environment.name=staging,team=growth';
     try {
-      const exporter = new InMemoryLogRecordExporter();
-      const telemetry = setupFlagTelemetry({ exporter });
-      telemetry.hook.finally({ flagKey: 'f', context: {} } as never, { flagKey: 'f', value: 1, flagMetadata: {} });
-      await telemetry.forceFlush();
-      expect(exporter.getFinishedLogRecords()[0]!.resource.attributes['service.name']).toBe('from-env');
-      await telemetry.shutdown();
-      await telemetry.shutdown();
+      const resourceOf = async (options: Parameters<typeof setupFlagTelemetry>[0]) => {
+        const exporter = new InMemoryLogRecordExporter();
+        const telemetry = setupFlagTelemetry({ ...options, exporter });
+        telemetry.hook.finally({ flagKey: 'f', context: {} } as never, { flagKey: 'f', value: 1, flagMetadata: {} });
+        await telemetry.forceFlush();
+        const attributes = exporter.getFinishedLogRecords()[0]!.resource.attributes;
+        await telemetry.shutdown();
+        await telemetry.shutdown();
+        return attributes;
+      };
+      expect(await resourceOf({})).toMatchObject({ 'service.name': 'from-env', 'deployment.environment.name': 'staging', team: 'growth' });
+      expect(await resourceOf({ resourceAttributes: { 'service.name': 'from-attrs', team: 'core' } })).toMatchObject({ 'service.name': 'from-attrs', team: 'core' });
+      expect(await resourceOf({ serviceName: 'explicit', resourceAttributes: { 'service.name': 'from-attrs' } })).toMatchObject({ 'service.name': 'explicit' });
     } finally {
       delete process.env['OTEL_SERVICE_NAME'];
+      delete process.env['OTEL_RESOURCE_ATTRIBUTES'];
     }
     expect(() => setupFlagTelemetry({ protocol: 'grpc' as never })).toThrow(/protocol must be/);
     expect(() => setupFlagTelemetry({ batch: { maxQueueSize: 'big' as never } })).toThrow(/maxQueueSize must be a finite number/);
