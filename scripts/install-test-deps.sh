@@ -24,3 +24,20 @@ if [[ ! -f "$VENV/.complete" ]]; then
 fi
 "$VENV/bin/python" -c "import moto.server" || die "moto in $VENV is broken; delete the folder and run again"
 echo "OFFT_MOTO_SERVER=$VENV/bin/moto_server"
+
+# --- Chromium (Debian package) for the browser end-to-end tests ---------------------------------
+# Driven by playwright-core with executablePath; `npx playwright install` downloads a browser build
+# from outside the package registries, which CI cannot reach. A missing browser is a failure.
+CHROMIUM_BIN="/usr/bin/chromium"
+if [[ ! -x "$CHROMIUM_BIN" ]]; then
+  [[ "$(id -u)" -eq 0 ]] || die "Chromium is missing ($CHROMIUM_BIN) and installing it needs root: run 'apt-get install chromium' as root, then run this script again"
+  command -v apt-get >/dev/null || die "Chromium is missing ($CHROMIUM_BIN) and apt-get is not available to install it"
+  log "installing Debian's chromium (first run only)"
+  started=$SECONDS
+  apt-get update -qq >&2 || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >&2 \
+    || die "apt-get install chromium failed"
+  log "chromium installed in $((SECONDS - started)) s"
+fi
+"$CHROMIUM_BIN" --version >&2 || die "$CHROMIUM_BIN does not run"
+echo "OFFT_CHROMIUM=$CHROMIUM_BIN"

@@ -54,6 +54,7 @@ function summary() {
 step('prepare fixtures (build, pack, install into test/fixtures)', process.execPath, [join(root, 'scripts', 'prepare-fixtures.mjs')]);
 step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
+step('typecheck the web example', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'examples/web/tsconfig.json']);
 step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, 'run', '--project', 'unit', ...extra]);
 for (const major of ['22', '24']) {
   step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, 'run', '--project', 'unit', ...extra]);

@@ -86,3 +86,33 @@ export interface LoggerLike {
 export interface LoggerProviderLike {
   getLogger(name: string, version?: string, options?: { schemaUrl?: string }): LoggerLike;
 }
+
+/**
+ * The result an exporter reports (`ExportResult` of `@opentelemetry/core`: code 0 is success).
+ *
+ * @example
+ * ```ts
+ * exporter.export(records, (result: ExportResultLike) => console.log(result.code === 0 ? 'sent' : result.error));
+ * ```
+ */
+export interface ExportResultLike {
+  code: number;
+  error?: Error;
+}
+
+/**
+ * A log record exporter from either OTel line (`LogRecordExporter` of sdk-logs), e.g. the
+ * `OTLPLogExporter` of `@opentelemetry/exporter-logs-otlp-http`.
+ *
+ * @example
+ * ```ts
+ * import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+ * const exporter: LogRecordExporterLike = new OTLPLogExporter({ url: 'https://otel.example.com/v1/logs' });
+ * ```
+ */
+export interface LogRecordExporterLike {
+  // biome-ignore lint: any record type of either SDK line is accepted.
+  export(records: any[], resultCallback: (result: ExportResultLike) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}

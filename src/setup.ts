@@ -19,6 +19,7 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { report } from './diag-reporter.js';
 import { EvaluationEventHook, type EvaluationEventHookOptions } from './evaluation-event-hook.js';
+import { PageHideBatchProcessor } from './page-hide-batch-processor.js';
 import { warnOption } from './options.js';
 import { RetryingExporter } from './retrying-exporter.js';
 import { type WithTrackingOptions, withTracking } from './with-tracking.js';
@@ -95,7 +96,10 @@ export interface SetupFlagTelemetryOptions {
   exporterOptions?: Record<string, unknown>;
   /** Use this exporter instead of OTLP (e.g. another transport). */
   exporter?: LogRecordExporter;
-  /** Batching; see {@link SETUP_BATCH_DEFAULTS}. */
+  /**
+   * Batching; see {@link SETUP_BATCH_DEFAULTS}. In browsers the pipeline uses
+   * {@link PageHideBatchProcessor} (batches of 32 unless set) so records survive a closing tab.
+   */
   batch?: BatchOptions;
   /**
    * How long a failed batch is retried (network errors, 429, 502, 503, 504) before it is dropped
@@ -179,6 +183,9 @@ export const SETUP_BATCH_DEFAULTS: Readonly<Required<BatchOptions>> = Object.fre
  */
 export const SETUP_RETRY_MAX_ELAPSED_MILLIS = 60_000;
 
+/** Records per request in browsers: keepalive requests that outlive the page share 64 KiB. */
+const BROWSER_BATCH_SIZE = 32;
+
 const PROCESSED_METRIC = 'otel.sdk.processor.log.processed';
 
 /**
@@ -215,11 +222,23 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
       : new RetryingExporter(baseExporter, { maxElapsedMillis: retryWindow, initialDelayMillis: 1_000, maxDelayMillis: 5_000 }, (attempt) =>
           report('warn', 'export-retry', `flag telemetry export failed; retrying (attempt ${attempt}); records stay queued`),
         );
-  const batchProcessor = new BatchLogRecordProcessor({
-    exporter,
-    ...batch,
-    selfObsMeterProvider: countingMeterProvider(counters, batch.maxQueueSize),
-  });
+  // In browsers, a processor that flushes on page hide without waiting for an export in flight;
+  // in Node, the SDK's batch processor, whose self-observability metric counts its drops.
+  const pageHide = IN_BROWSER
+    ? new PageHideBatchProcessor({
+        exporter,
+        maxQueueSize: batch.maxQueueSize,
+        maxExportBatchSize: options.batch?.maxExportBatchSize ?? BROWSER_BATCH_SIZE,
+        scheduledDelayMillis: batch.scheduledDelayMillis,
+      })
+    : undefined;
+  const batchProcessor: LogRecordProcessor =
+    pageHide ??
+    new BatchLogRecordProcessor({
+      exporter,
+      ...batch,
+      selfObsMeterProvider: countingMeterProvider(counters, batch.maxQueueSize),
+    });
   const loggerProvider = new LoggerProvider({
     // SDK defaults, then OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME, then the explicit options.
     resource: defaultResource()
@@ -237,8 +256,16 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
   let shutdownPromise: Promise<void> | undefined;
 
   const stats = (): FlagTelemetryStats => {
-    const dropped = counters.droppedQueueFull + counters.droppedExportFailed;
-    return { ...counters, dropped, pending: counters.emitted - counters.exported - dropped };
+    const delivery = pageHide?.stats ?? counters;
+    const dropped = delivery.droppedQueueFull + delivery.droppedExportFailed;
+    return {
+      emitted: counters.emitted,
+      exported: delivery.exported,
+      droppedQueueFull: delivery.droppedQueueFull,
+      droppedExportFailed: delivery.droppedExportFailed,
+      dropped,
+      pending: counters.emitted - delivery.exported - dropped,
+    };
   };
   return {
     hook,

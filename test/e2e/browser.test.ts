@@ -5,8 +5,8 @@
  *
  * Proves: the page renders the variant the flag chose (screenshot in test-results/browser/);
  * exposures and tracking events reach the collector's files with the targeting key and the static
- * context; closing the tab right after a click still delivers the click (flush on page hide); a
- * context change re-evaluates and the new exposures carry the new context id; a page on an origin
+ * context; closing the tab right after a click still delivers the click (flush on page hide), even
+ * while an earlier export is still held by a slow network; a context change re-evaluates and the new exposures carry the new context id; a page on an origin
  * the collector does not allow is refused and nothing is written.
  */
 import { mkdirSync } from 'node:fs';
@@ -210,8 +210,19 @@ describe('the example web app in headless Chromium against the real collector', 
   it('delivers a click made right before the tab closes while an earlier export is still in flight (slow network)', async () => {
     const col = await collectorAllowing(allowed.origin);
     proxy = await slowProxy(col.otlpHttpUrl, 2_000);
-    // The exposure is exported at once and held by the slow network...
-    const shop = await openShop(allowed.origin, { collector: proxy.url, shopper: SHOPPER_B, plan: 'pro', batchDelay: '1' });
+    // A batch delay far beyond the test, so only page-hide flushes send anything. The shopper
+    // switches to another tab and back: that hide flush sends the exposure, which the slow network
+    // still holds...
+    const shop = await openShop(allowed.origin, { collector: proxy.url, shopper: SHOPPER_B, plan: 'pro', batchDelay: '600000' });
+    await shop.page.evaluate(() => {
+      const flip = (state: 'hidden' | 'visible') => {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+      flip('hidden');
+      flip('visible');
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    });
     await waitFor('the exposure export to be on the wire', () => (proxy!.posts >= 1 ? true : undefined));
     expect(records('feature_flag.evaluation')).toHaveLength(0);
     // ...when the shopper clicks and closes the tab.
