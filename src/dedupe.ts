@@ -1,7 +1,12 @@
 /**
- * Opt-in deduplication of repeated exposures: the same (flag, variant, subject) within `ttlMs` is
- * recorded once. A bounded LRU (a `Map` in insertion order) holds at most `maxEntries` keys, so
- * memory is bounded whatever the traffic.
+ * Opt-in deduplication of repeated exposures: the same (flag, outcome, subject) within `ttlMs` is
+ * recorded once; a changed outcome (another variant, an error) is recorded at once.
+ *
+ * The cache is keyed subject → flag key → last outcome, with nested Maps: the key strings are the
+ * ones the SDK already holds, whose hashes V8 has cached, so a hit builds no string at all. A hit
+ * is checked read-only before anything else; an exposure is remembered only once it is emitted.
+ * At most `maxEntries` (subject, flag) pairs are held; the subject first seen longest ago is
+ * forgotten first, so memory is bounded whatever the traffic.
  *
  * @module
  */
@@ -17,16 +22,22 @@
 export interface DedupeOptions {
   /** How long an exposure suppresses identical ones, in milliseconds. Default 60000. */
   ttlMs?: number;
-  /** Most exposures remembered; the least recently recorded is forgotten first. Default 10000. */
+  /** Most (subject, flag) pairs remembered; the subject first seen longest ago goes first. Default 10000. */
   maxEntries?: number;
 }
 
 /** Defaults for {@link DedupeOptions}. */
 export const DEDUPE_DEFAULTS = Object.freeze({ ttlMs: 60_000, maxEntries: 10_000 });
 
-/** A bounded time-to-live set of exposure keys. */
+interface Seen {
+  outcome: string;
+  at: number;
+}
+
+/** A bounded time-to-live cache of exposures. */
 export class DedupeCache {
-  private readonly entries = new Map<string, number>();
+  private readonly subjects = new Map<string, Map<string, Seen>>();
+  private entries = 0;
   readonly ttlMs: number;
   readonly maxEntries: number;
 
@@ -35,27 +46,49 @@ export class DedupeCache {
     this.maxEntries = maxEntries;
   }
 
-  /**
-   * Returns true when `key` was recorded less than `ttlMs` ago (a duplicate); otherwise remembers
-   * it as recorded now and returns false.
-   */
-  isDuplicate(key: string, now: number): boolean {
-    const entries = this.entries;
-    const seenAt = entries.get(key);
-    if (seenAt !== undefined) {
-      if (now - seenAt < this.ttlMs) return true;
-      entries.delete(key);
-    } else if (entries.size >= this.maxEntries) {
-      const oldest = entries.keys().next();
-      if (oldest.done !== true) entries.delete(oldest.value);
-    }
-    entries.set(key, now);
-    return false;
+  /** True when this exposure was recorded less than `ttlMs` ago. Changes nothing. */
+  isDuplicate(subject: string, flagKey: string, outcome: string, now: number): boolean {
+    const seen = this.subjects.get(subject)?.get(flagKey);
+    return seen !== undefined && seen.outcome === outcome && now - seen.at < this.ttlMs;
   }
 
-  /** Number of remembered exposures. */
+  /** Remembers an exposure as recorded at `now`. */
+  remember(subject: string, flagKey: string, outcome: string, now: number): void {
+    let flags = this.subjects.get(subject);
+    if (flags === undefined) {
+      flags = new Map();
+      this.subjects.set(subject, flags);
+    }
+    const seen = flags.get(flagKey);
+    if (seen !== undefined) {
+      seen.outcome = outcome;
+      seen.at = now;
+      return;
+    }
+    flags.set(flagKey, { outcome, at: now });
+    this.entries++;
+    while (this.entries > this.maxEntries) this.evictOldestSubject(subject);
+  }
+
+  private evictOldestSubject(keep: string): void {
+    for (const [subject, flags] of this.subjects) {
+      if (subject === keep && this.subjects.size > 1) continue;
+      if (subject === keep) {
+        // One subject holds more flags than maxEntries: forget its oldest flag.
+        const oldest = flags.keys().next();
+        if (oldest.done !== true) flags.delete(oldest.value);
+        this.entries--;
+        return;
+      }
+      this.subjects.delete(subject);
+      this.entries -= flags.size;
+      return;
+    }
+  }
+
+  /** Number of remembered (subject, flag) pairs. */
   get size(): number {
-    return this.entries.size;
+    return this.entries;
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import type { BaseHook, EvaluationDetails, FlagValue, HookContext } from '@openfeature/core';
 import { type ContextExportOptions, type ContextExporter, createContextExporter } from './context-export.js';
-import { DedupeCache, type DedupeOptions, resolveDedupe } from './dedupe.js';
+import type { DedupeCache, DedupeOptions } from './dedupe.js';
+import { resolveDedupe } from './dedupe.js';
 import { describeError, report } from './diag-reporter.js';
 import {
   type EvaluationRecordConfig,
@@ -142,6 +143,17 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
   }
 
   private record(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): void {
+    const dedupe = this.dedupe;
+    let subject: string | undefined;
+    let outcome: string | undefined;
+    let now = 0;
+    if (dedupe !== undefined) {
+      // A repeated exposure is dropped before anything else, and nothing is allocated for it.
+      subject = this.contextExporter.id(rawSubjectId(hookContext, details), DEDUPE_BUDGET) ?? '';
+      outcome = dedupeOutcome(details);
+      now = Date.now();
+      if (dedupe.isDuplicate(subject, hookContext.flagKey, outcome, now)) return;
+    }
     const logger = this.resolver.enabledLogger(details.errorCode === undefined ? ENABLED_INFO : ENABLED_WARN);
     if (logger === undefined) return;
     const metadata = details.flagMetadata;
@@ -149,10 +161,7 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     if (this.filter !== undefined && !this.passesFilter(hookContext, details)) return;
 
     const budget = new Budget(this.limits.maxRecordBytes);
-    const contextId = this.contextExporter.id(rawSubjectId(hookContext, details), budget);
-    if (this.dedupe !== undefined && this.dedupe.isDuplicate(dedupeKey(hookContext.flagKey, details, contextId), Date.now())) {
-      return;
-    }
+    const contextId = subject !== undefined ? subject || undefined : this.contextExporter.id(rawSubjectId(hookContext, details), budget);
     let record: LogRecordLike | undefined = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
     if (budget.problem !== undefined) {
       report('warn', 'evaluation-input', `flag '${String(hookContext.flagKey).slice(0, 100)}': ${budget.problem}; the rest of the record was kept`);
@@ -162,6 +171,7 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
       if (record === undefined) return;
     }
     logger.emit(record);
+    if (dedupe !== undefined) dedupe.remember(subject!, hookContext.flagKey, outcome!, now);
   }
 
   private passesFilter(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
@@ -174,17 +184,16 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
   }
 }
 
-/** The identity of an exposure for deduplication: flag, variant (or value), subject. */
-function dedupeKey(flagKey: string, details: EvaluationDetails<FlagValue>, contextId: string | undefined): string {
+/** A budget for the subject id of the dedupe check; its notes are reported with the record. */
+const DEDUPE_BUDGET = new Budget(Number.POSITIVE_INFINITY);
+
+/** What an exposure showed, for deduplication: the variant, else the value; an error code if any. */
+function dedupeOutcome(details: EvaluationDetails<FlagValue>): string {
+  if (details.errorCode !== undefined) return `!${details.errorCode}`;
   const variant = details.variant;
-  let outcome: string;
-  if (typeof variant === 'string') {
-    outcome = variant;
-  } else {
-    const value = details.value;
-    outcome = typeof value === 'object' && value !== null ? safeStringify(value) : `=${String(value)}`;
-  }
-  return `${flagKey}\u0000${outcome}\u0000${details.errorCode ?? ''}\u0000${contextId ?? ''}`;
+  if (typeof variant === 'string') return variant;
+  const value = details.value;
+  return typeof value === 'object' && value !== null ? safeStringify(value) : `=${String(value)}`;
 }
 
 function safeStringify(value: unknown): string {

@@ -75,6 +75,48 @@ export function normalize(value: unknown, limits: Limits, budget: Budget): AnyVa
   return visit(value, limits, budget, 0, []);
 }
 
+/**
+ * Normalises the own fields of a plain object into a new map, skipping `omit`. Returns `undefined`
+ * when nothing is left. Never throws.
+ */
+export function normalizeFields(
+  value: object,
+  limits: Limits,
+  budget: Budget,
+  omit: string,
+): { [key: string]: AnyValue } | undefined {
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch {
+    budget.note('a value whose properties could not be read was dropped');
+    return undefined;
+  }
+  let out: { [key: string]: AnyValue } | undefined;
+  let count = 0;
+  const path: object[] = [value];
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === omit) continue;
+    out ??= {};
+    if (count >= limits.maxCollectionSize || budget.remaining <= 0) {
+      truncateMap(out, budget);
+      break;
+    }
+    let item: unknown;
+    try {
+      item = (value as Record<string, unknown>)[key];
+    } catch {
+      budget.note('a property whose getter threw was dropped');
+      continue;
+    }
+    if (addField(out, key, item, limits, budget, 0, path)) count++;
+  }
+  if (out === undefined) return undefined;
+  for (const _ in out) return out;
+  return undefined;
+}
+
 /** Cuts a string to `limits.maxStringLength` and charges it to the budget. */
 export function boundString(value: string, limits: Limits, budget: Budget): string {
   budget.remaining -= value.length + 2;
@@ -137,6 +179,11 @@ function visitObject(
   }
   path.push(value);
   try {
+    const proto = Object.getPrototypeOf(value);
+    if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+      // Plain objects, the common case, skip the instanceof checks below.
+      return visitProperties(value, limits, budget, depth, path);
+    }
     if (Array.isArray(value)) return visitList(value, limits, budget, depth, path);
     if (value instanceof Set) return visitList(Array.from(value), limits, budget, depth, path);
     if (ArrayBuffer.isView(value)) {

@@ -5,8 +5,8 @@
  * @module
  */
 import type { ContextExporter } from './context-export.js';
-import { type Budget, type Limits, boundString, normalize } from './normalize.js';
-import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
+import { type Budget, type Limits, boundString, normalizeFields } from './normalize.js';
+import type { LogAttributes, LogRecordLike } from './otel-types.js';
 import {
   ATTR_FEATURE_FLAG_CONTEXT_ID,
   ATTR_FEATURE_FLAG_PROVIDER_NAME,
@@ -82,12 +82,8 @@ function addDetails(attributes: LogAttributes, details: Record<string, unknown>,
       budget.note(`the tracking value must be a finite number, got ${typeof value === 'number' ? String(value) : typeof value}; it was left out`);
     }
   }
-  const normalized = normalize(details, limits, budget);
-  if (normalized === null || typeof normalized !== 'object' || Array.isArray(normalized) || normalized instanceof Uint8Array) return;
-  const custom = normalized as { [key: string]: AnyValue };
-  delete custom['value'];
-  for (const _ in custom) {
-    attributes[ATTR_OPENFEATURE_TRACKING_DETAILS] = custom;
-    return;
-  }
+  // Field by field, leaving `value` out, rather than normalising everything and deleting `value`:
+  // a delete turns the map into a slow dictionary-mode object that the SDK then copies.
+  const custom = normalizeFields(details, limits, budget, 'value');
+  if (custom !== undefined) attributes[ATTR_OPENFEATURE_TRACKING_DETAILS] = custom;
 }
