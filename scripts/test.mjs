@@ -8,6 +8,8 @@
 //      and a real Chromium.
 // Every step must pass; nothing is skipped. Extra arguments go to every vitest run.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +18,10 @@ const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const extra = process.argv.slice(2);
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const results = [];
+// Each vitest run also writes a JSON report, so the summary can end with one total line.
+const reports = mkdtempSync(join(tmpdir(), 'offt-test-reports-'));
+let reportCount = 0;
+const vitestArgs = (project) => ['run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, `${reportCount++}.json`)}`, ...extra];
 
 function step(name, command, args, options = {}) {
   const started = Date.now();
@@ -33,6 +39,21 @@ function step(name, command, args, options = {}) {
 function summary() {
   process.stdout.write('\n=== summary\n');
   for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds} s)\n`);
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (let i = 0; i < reportCount; i++) {
+    try {
+      const report = JSON.parse(readFileSync(join(reports, `${i}.json`), 'utf8'));
+      passed += report.numPassedTests;
+      failed += report.numFailedTests;
+      skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+    } catch {
+      // a run that died before writing its report is already a failed step
+    }
+  }
+  rmSync(reports, { recursive: true, force: true });
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
 }
 
 // Non-npm test dependencies (moto for the S3 route), installed from the registries into the
@@ -55,9 +76,9 @@ step('prepare fixtures (build, pack, install into test/fixtures)', process.execP
 step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
 step('typecheck the web example', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'examples/web/tsconfig.json']);
-step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, 'run', '--project', 'unit', ...extra]);
+step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, ...vitestArgs('unit')]);
 for (const major of ['22', '24']) {
-  step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, 'run', '--project', 'unit', ...extra]);
+  step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, ...vitestArgs('unit')]);
 }
-step('e2e tests (real collector, real Chromium)', process.execPath, [vitest, 'run', '--project', 'e2e', ...extra]);
+step('e2e tests (real collector, real Chromium)', process.execPath, [vitest, ...vitestArgs('e2e')]);
 summary();

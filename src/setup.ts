@@ -292,11 +292,18 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
   };
 }
 
-/** Default of {@link SetupFlagTelemetryOptions.exportConcurrency}. */
-const DEFAULT_EXPORT_CONCURRENCY = 2;
+/**
+ * Default of {@link SetupFlagTelemetryOptions.exportConcurrency}: exports in flight at once.
+ *
+ * @example
+ * ```ts
+ * setupFlagTelemetry({ exportConcurrency: SETUP_EXPORT_CONCURRENCY * 2 });
+ * ```
+ */
+export const SETUP_EXPORT_CONCURRENCY = 2;
 
 function resolveConcurrency(input: number | undefined): number {
-  if (input === undefined) return DEFAULT_EXPORT_CONCURRENCY;
+  if (input === undefined) return SETUP_EXPORT_CONCURRENCY;
   if (typeof input !== 'number' || !Number.isFinite(input)) {
     throw new TypeError('openfeature-otel-tracking: exportConcurrency must be a finite number');
   }

@@ -33,7 +33,7 @@ describe('the packed package', () => {
     const cjs = JSON.parse(runNode(cwd, 'cjs.cjs'));
     expect(esm).toEqual(cjs);
     expect(esm.main).toEqual(expect.arrayContaining(EXPECTED_MAIN_EXPORTS));
-    expect(esm.setup).toEqual(['SETUP_BATCH_DEFAULTS', 'SETUP_RETRY_MAX_ELAPSED_MILLIS', 'setupFlagTelemetry']);
+    expect(esm.setup).toEqual(['SETUP_BATCH_DEFAULTS', 'SETUP_EXPORT_CONCURRENCY', 'SETUP_RETRY_MAX_ELAPSED_MILLIS', 'setupFlagTelemetry']);
     expect(esm.hookType).toBe('function');
   });
 

@@ -1,0 +1,170 @@
+/**
+ * The real collector for the bench: the slim build (scripts/build-collector.sh) on the shipped
+ * config, started the way test/fixtures/collector.ts starts it (same environment variables: only
+ * ports and paths are overridden), plus record counting on its output files and CPU accounting.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './orchestrate.mjs';
+
+export const MAIN_CONFIG = join(ROOT, 'collector-config', 'otelcol.yaml');
+export const PPROF_OVERLAY = join(ROOT, 'collector-config', 'overlays', 'pprof.yaml');
+
+const running = new Set();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export function collectorBinary() {
+  const fromEnv = process.env.OFFT_COLLECTOR_BIN;
+  if (fromEnv) return fromEnv;
+  const out = execFileSync('bash', [join(ROOT, 'scripts', 'build-collector.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return out.trim().split('\n').at(-1);
+}
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+export function procRssMB(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Starts the collector and waits for health_check. Options: outDir (reused on restart, files are
+ * appended), ports (reused on restart), pprof (adds overlays/pprof.yaml on a free port).
+ */
+export async function startCollector({ bin, outDir, ports, pprof = false } = {}) {
+  bin ??= collectorBinary();
+  outDir ??= mkdtempSync(join(tmpdir(), 'offt-bench-out-'));
+  ports ??= { grpc: await freePort(), http: await freePort(), health: await freePort(), pprof: await freePort() };
+  const configs = [MAIN_CONFIG, ...(pprof ? [PPROF_OVERLAY] : [])];
+  const env = {
+    ...process.env,
+    OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
+    OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
+    HEALTH_ENDPOINT: `127.0.0.1:${ports.health}`,
+    OFFT_OUT_DIR: outDir,
+    OFFT_STORAGE_DIR: join(outDir, 'queue'),
+    OFFT_PPROF_ENDPOINT: `127.0.0.1:${ports.pprof}`,
+  };
+  const child = spawn(bin, configs.map((c) => `--config=${c}`), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output = (output + d).slice(-20000)));
+  child.stderr.on('data', (d) => (output = (output + d).slice(-20000)));
+  const exited = new Promise((r) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      r(code);
+    }),
+  );
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode} before becoming healthy:\n${output}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${ports.health}/`);
+      if (response.status === 200) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`collector not healthy after 60 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    bin,
+    pid: child.pid,
+    outDir,
+    ports,
+    url: `http://127.0.0.1:${ports.http}/v1/logs`,
+    pprofUrl: `http://127.0.0.1:${ports.pprof}`,
+    output: () => output,
+    cpuSeconds: () => procCpuSeconds(child.pid),
+    rssMB: () => procRssMB(child.pid),
+    /** SIGTERM and wait: the file exporters flush everything the collector accepted. */
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Occurrences of `needle` in a file, streamed (files reach gigabytes at high rates). */
+export function countInFile(path, needle) {
+  if (!existsSync(path)) return 0;
+  const pattern = Buffer.from(needle);
+  const fd = openSync(path, 'r');
+  const size = 8 * 1024 * 1024;
+  const buffer = Buffer.alloc(size + pattern.length);
+  let carry = 0;
+  let count = 0;
+  try {
+    for (;;) {
+      const read = readSync(fd, buffer, carry, size, null);
+      if (read === 0) break;
+      const end = carry + read;
+      let at = 0;
+      for (;;) {
+        const i = buffer.indexOf(pattern, at);
+        if (i < 0 || i + pattern.length > end) break;
+        count++;
+        at = i + pattern.length;
+      }
+      // Keep the tail that could start a match split across reads.
+      const keep = Math.min(pattern.length - 1, end - at);
+      buffer.copy(buffer, 0, end - keep, end);
+      carry = keep;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return count;
+}
+
+/**
+ * Records the collector wrote: raw-otlp.json holds every record (OTLP/JSON, one request a line; each
+ * log record has exactly one "observedTimeUnixNano"); feature-events.ndjson one line per evaluation.
+ */
+export function countOutput(outDir) {
+  const raw = countInFile(join(outDir, 'raw-otlp.json'), '"observedTimeUnixNano"');
+  const feature = countInFile(join(outDir, 'feature-events.ndjson'), '\n');
+  const csv = countInFile(join(outDir, 'feature-events.csv'), '\n');
+  const rawBytes = existsSync(join(outDir, 'raw-otlp.json')) ? statSync(join(outDir, 'raw-otlp.json')).size : 0;
+  return { raw, feature, csv, rawBytes };
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
