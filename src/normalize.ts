@@ -85,35 +85,12 @@ export function normalizeFields(
   budget: Budget,
   omit: string,
 ): { [key: string]: AnyValue } | undefined {
-  let keys: string[];
   try {
-    keys = Object.keys(value);
+    const out = visitProperties(value, limits, budget, 0, [value], omit);
+    for (const _ in out) return out;
   } catch {
     budget.note('a value whose properties could not be read was dropped');
-    return undefined;
   }
-  let out: { [key: string]: AnyValue } | undefined;
-  let count = 0;
-  const path: object[] = [value];
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key === omit) continue;
-    out ??= {};
-    if (count >= limits.maxCollectionSize || budget.remaining <= 0) {
-      truncateMap(out, budget);
-      break;
-    }
-    let item: unknown;
-    try {
-      item = (value as Record<string, unknown>)[key];
-    } catch {
-      budget.note('a property whose getter threw was dropped');
-      continue;
-    }
-    if (addField(out, key, item, limits, budget, 0, path)) count++;
-  }
-  if (out === undefined) return undefined;
-  for (const _ in out) return out;
   return undefined;
 }
 
@@ -264,16 +241,18 @@ function visitProperties(
   budget: Budget,
   depth: number,
   path: object[],
+  omit?: string,
 ): { [key: string]: AnyValue } {
   const out: { [key: string]: AnyValue } = {};
   const keys = Object.keys(value);
   let count = 0;
   for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (key === omit) continue;
     if (count >= limits.maxCollectionSize || budget.remaining <= 0) {
       truncateMap(out, budget);
       break;
     }
-    const key = keys[i] as string;
     let item: unknown;
     try {
       item = (value as Record<string, unknown>)[key];
