@@ -8,6 +8,7 @@
 import { createHmacSha256 } from './hmac-sha256.js';
 import { type Budget, type Limits, normalize } from './normalize.js';
 import type { AnyValue } from './otel-types.js';
+import { ATTR_OPENFEATURE_CONTEXT } from './semconv.js';
 
 /**
  * What `feature_flag.context.id` holds.
@@ -55,6 +56,23 @@ export interface ContextExporter {
   readonly attributes:
     | ((context: Readonly<Record<string, unknown>>, limits: Limits, budget: Budget) => { [key: string]: AnyValue } | undefined)
     | undefined;
+}
+
+/**
+ * Adds the `openfeature.context` map to `attributes` when the exporter allow-lists attributes and
+ * `context` sets any of them. Shared by the evaluation and tracking records.
+ */
+export function addExportedContext(
+  attributes: { [key: string]: AnyValue },
+  exporter: ContextExporter,
+  context: unknown,
+  limits: Limits,
+  budget: Budget,
+): void {
+  const pick = exporter.attributes;
+  if (pick === undefined || context === null || typeof context !== 'object') return;
+  const picked = pick(context as Readonly<Record<string, unknown>>, limits, budget);
+  if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
 }
 
 /** How many hashed ids are remembered; hashing costs microseconds, a lookup nanoseconds. */

@@ -101,7 +101,6 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
   private readonly filter: EvaluationFilter | undefined;
   private readonly mapRecord: MapRecord<EvaluationDetails<FlagValue>> | undefined;
   private readonly dedupe: DedupeCache | undefined;
-  private readonly limits: Limits;
 
   constructor(options: EvaluationEventHookOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -119,13 +118,12 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     if (options.mapRecord !== undefined && typeof options.mapRecord !== 'function') {
       throw new TypeError('openfeature-otel-tracking: mapRecord must be a function (record, details, context) => record | undefined');
     }
-    this.limits = resolveLimits(options.limits, warnOption);
     this.contextExporter = createContextExporter(options, warnOption);
     this.config = {
       includeValue,
       includeFlagMetadata: options.includeFlagMetadata === true,
       context: this.contextExporter,
-      limits: this.limits,
+      limits: resolveLimits(options.limits, warnOption),
     };
     this.filter = options.filter;
     this.mapRecord = options.mapRecord;
@@ -144,12 +142,15 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
 
   private record(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): void {
     const dedupe = this.dedupe;
+    const limits = this.config.limits;
+    let budget: Budget | undefined;
     let subject: string | undefined;
     let outcome: string | undefined;
     let now = 0;
     if (dedupe !== undefined) {
-      // A repeated exposure is dropped before anything else, and nothing is allocated for it.
-      subject = this.contextExporter.id(rawSubjectId(hookContext, details), DEDUPE_BUDGET) ?? '';
+      // A repeated exposure is dropped before anything else, without building any string.
+      budget = new Budget(limits.maxRecordBytes);
+      subject = this.contextExporter.id(rawSubjectId(hookContext, details), budget) ?? '';
       outcome = dedupeOutcome(details);
       now = Date.now();
       if (dedupe.isDuplicate(subject, hookContext.flagKey, outcome, now)) return;
@@ -160,14 +161,14 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     if (metadata !== undefined && metadata !== null && metadata['trackEvents'] === false) return;
     if (this.filter !== undefined && !this.passesFilter(hookContext, details)) return;
 
-    const budget = new Budget(this.limits.maxRecordBytes);
+    budget ??= new Budget(limits.maxRecordBytes);
     const contextId = subject !== undefined ? subject || undefined : this.contextExporter.id(rawSubjectId(hookContext, details), budget);
     let record: LogRecordLike | undefined = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
     if (budget.problem !== undefined) {
       report('warn', 'evaluation-input', `flag '${String(hookContext.flagKey).slice(0, 100)}': ${budget.problem}; the rest of the record was kept`);
     }
     if (this.mapRecord !== undefined) {
-      record = applyMapRecord(this.mapRecord, record, details, hookContext.context, this.limits);
+      record = applyMapRecord(this.mapRecord, record, details, hookContext.context, limits);
       if (record === undefined) return;
     }
     logger.emit(record);
@@ -183,9 +184,6 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     }
   }
 }
-
-/** A budget for the subject id of the dedupe check; its notes are reported with the record. */
-const DEDUPE_BUDGET = new Budget(Number.POSITIVE_INFINITY);
 
 /** What an exposure showed, for deduplication: the variant, else the value; an error code if any. */
 function dedupeOutcome(details: EvaluationDetails<FlagValue>): string {

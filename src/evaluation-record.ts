@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ContextExporter } from './context-export.js';
+import { type ContextExporter, addExportedContext } from './context-export.js';
 import { type Budget, type Limits, boundString, normalize } from './normalize.js';
 import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
 import {
@@ -18,7 +18,6 @@ import {
   ATTR_FEATURE_FLAG_RESULT_VARIANT,
   ATTR_FEATURE_FLAG_SET_ID,
   ATTR_FEATURE_FLAG_VERSION,
-  ATTR_OPENFEATURE_CONTEXT,
   ATTR_OPENFEATURE_FLAG_METADATA,
   EVENT_FEATURE_FLAG_EVALUATION,
   SEVERITY_INFO,
@@ -145,12 +144,7 @@ export function buildEvaluationRecord(
     }
   }
 
-  const pick = config.context.attributes;
-  const context = input.context;
-  if (pick !== undefined && context !== undefined && context !== null) {
-    const picked = pick(context, limits, budget);
-    if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
-  }
+  addExportedContext(attributes, config.context, input.context, limits, budget);
 
   const errorCode = outcome.errorCode;
   if (typeof errorCode === 'string' && errorCode.length > 0) {

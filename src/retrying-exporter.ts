@@ -42,7 +42,6 @@ export function isRetryable(error: unknown): boolean {
 /** Retries failed batches of the wrapped exporter; see the module comment. */
 export class RetryingExporter implements LogRecordExporter {
   private stopping = false;
-  private readonly pending = new Set<ReturnType<typeof setTimeout>>();
   private readonly wakers = new Set<() => void>();
 
   constructor(
@@ -69,12 +68,10 @@ export class RetryingExporter implements LogRecordExporter {
         this.onRetry(attempt, result.error);
         const wake = (): void => {
           clearTimeout(timer);
-          this.pending.delete(timer);
           this.wakers.delete(wake);
           run();
         };
         const timer = setTimeout(wake, delay);
-        this.pending.add(timer);
         this.wakers.add(wake);
       });
     };

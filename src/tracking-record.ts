@@ -4,13 +4,12 @@
  *
  * @module
  */
-import type { ContextExporter } from './context-export.js';
+import { type ContextExporter, addExportedContext } from './context-export.js';
 import { type Budget, type Limits, boundString, normalizeFields } from './normalize.js';
 import type { LogAttributes, LogRecordLike } from './otel-types.js';
 import {
   ATTR_FEATURE_FLAG_CONTEXT_ID,
   ATTR_FEATURE_FLAG_PROVIDER_NAME,
-  ATTR_OPENFEATURE_CONTEXT,
   ATTR_OPENFEATURE_TRACKING_DETAILS,
   ATTR_OPENFEATURE_TRACKING_NAME,
   ATTR_OPENFEATURE_TRACKING_VALUE,
@@ -60,11 +59,7 @@ export function buildTrackingRecord(
   const contextId = config.context.id(context?.['targetingKey'], budget);
   if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
   if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = providerName;
-  const pick = config.context.attributes;
-  if (pick !== undefined && context !== undefined && context !== null && typeof context === 'object') {
-    const picked = pick(context, limits, budget);
-    if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
-  }
+  addExportedContext(attributes, config.context, context, limits, budget);
   return { eventName: EVENT_OPENFEATURE_TRACKING, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
 }
 

@@ -118,8 +118,10 @@ export function withTracking<P extends object>(provider: P, options: WithTrackin
   if ((inner as Record<symbol, unknown>)[WRAPPED] === true) {
     warnOption('withTracking() was applied to a provider that is already wrapped; each track() call will be recorded twice');
   }
-  const limits = resolveLimits(options.limits, warnOption);
-  const config: TrackingRecordConfig = { context: createContextExporter(options, warnOption), limits };
+  const config: TrackingRecordConfig = {
+    context: createContextExporter(options, warnOption),
+    limits: resolveLimits(options.limits, warnOption),
+  };
   const resolver = new LoggerResolver(options.loggerProvider);
   const forward = options.forwardTrack !== false;
   const mapRecord = options.mapRecord;
@@ -130,7 +132,7 @@ export function withTracking<P extends object>(provider: P, options: WithTrackin
 
   wrapper['track'] = function track(trackingEventName: string, context: EvaluationContext, details: TrackingEventDetails): void {
     try {
-      emitTracking(resolver, config, mapRecord, inner, trackingEventName, context, details, limits);
+      emitTracking(resolver, config, mapRecord, inner, trackingEventName, context, details);
     } catch (err) {
       report('error', 'track-failed', `track() skipped a record: ${describeError(err)}`);
     }
@@ -153,7 +155,6 @@ function emitTracking(
   name: unknown,
   context: EvaluationContext | null | undefined,
   details: TrackingEventDetails | undefined,
-  limits: Limits,
 ): void {
   const problem = trackingNameProblem(name);
   if (problem !== undefined) {
@@ -162,6 +163,7 @@ function emitTracking(
   }
   const logger = resolver.enabledLogger(ENABLED);
   if (logger === undefined) return;
+  const limits = config.limits;
   const budget = new Budget(limits.maxRecordBytes);
   const safeContext = context !== null && typeof context === 'object' ? context : undefined;
   let record = buildTrackingRecord(config, name as string, safeContext, details, inner.metadata?.name, budget);
