@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { BROWSER_ENTRY_EXPORTS, ESBUILD_VERSION, bundleForBrowser } from '../scripts/browser-bundle.mjs';
 import { countOutput, collectorBinary, removeDir, startCollector } from './lib/collector.mjs';
 import { summarizeCpuProfile, summarizePprof } from './lib/cpuprofile.mjs';
 import { BENCH_DIR, ROOT, median, nodeVersion, quantile, runInterleaved, runWorker, sleep, workerNode } from './lib/orchestrate.mjs';
@@ -143,21 +143,8 @@ function ensureReference() {
 // ---------------------------------------------------------------------------------------------
 
 async function measureSize() {
-  const { build: esbuild } = await import('esbuild');
-  const result = await esbuild({
-    stdin: { contents: `export { EvaluationEventHook, withTracking } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`, resolveDir: ROOT },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    external: ['@opentelemetry/api', '@openfeature/*'],
-  });
-  const bytes = result.outputFiles[0].contents;
-  const nodeBuiltins = Object.keys(result.metafile.inputs).filter((p) => p.startsWith('node:'));
-  return { minBytes: bytes.length, gzipBytes: gzipSync(bytes).length, nodeBuiltins, esbuild: (await import('esbuild')).version };
+  const size = await bundleForBrowser(`export { ${BROWSER_ENTRY_EXPORTS} } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};`, ROOT);
+  return { minBytes: size.minBytes, gzipBytes: size.gzipBytes, nodeBuiltins: size.inputs.filter((p) => p.startsWith('node:')), esbuild: ESBUILD_VERSION };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build as esbuild } from 'esbuild';
+import { BROWSER_ENTRY_EXPORTS, BROWSER_EXTERNALS, bundleForBrowser } from '../../scripts/browser-bundle.mjs';
 import { build as viteBuild } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const dist = join(root, 'dist');
-const gz = (bytes) => gzipSync(bytes).length; // zlib's default level, as test/unit/package.test.ts
+const gz = (bytes) => gzipSync(bytes).length; // zlib's default level, as scripts/browser-bundle.mjs
 const kb = (n) => `${(n / 1024).toFixed(2)} KiB`;
 
 if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'setup.js'))) {
@@ -29,26 +29,14 @@ if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'setup.js'))) 
 }
 
 async function bundle(contents, external) {
-  const result = await esbuild({
-    stdin: { contents, resolveDir: here, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    external,
-  });
-  const code = result.outputFiles[0].contents;
-  return { min: code.length, gzip: gz(code) };
+  const size = await bundleForBrowser(contents, here, external);
+  return { min: size.minBytes, gzip: size.gzipBytes };
 }
 
-const EXTERNAL = ['@opentelemetry/api', '@openfeature/*'];
-const entry = await bundle(`export { EvaluationEventHook, withTracking } from ${JSON.stringify(join(dist, 'index.js'))};`, EXTERNAL);
+const entry = await bundle(`export { ${BROWSER_ENTRY_EXPORTS} } from ${JSON.stringify(join(dist, 'index.js'))};`, BROWSER_EXTERNALS);
 const entryWithProcessor = await bundle(
-  `export { EvaluationEventHook, withTracking, PageHideBatchProcessor } from ${JSON.stringify(join(dist, 'index.js'))};`,
-  EXTERNAL,
+  `export { ${BROWSER_ENTRY_EXPORTS}, PageHideBatchProcessor } from ${JSON.stringify(join(dist, 'index.js'))};`,
+  BROWSER_EXTERNALS,
 );
 const setup = await bundle(`export { setupFlagTelemetry } from ${JSON.stringify(join(dist, 'setup.js'))};`, ['@openfeature/*']);
 
