@@ -42,38 +42,38 @@ const ONLY = (argv.find((a) => a.startsWith('--only='))?.slice(7) ?? 'size,eval,
 const want = (name) => ONLY.includes(name);
 const OUT = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(BENCH_DIR, 'results.json');
 
+// Shared by the quick and the full run; only phase lengths and repetitions differ.
+const COMMON = {
+  rates: [25_000, 35_000, 50_000, 75_000, 100_000, 150_000],
+  fallbackRates: [15_000, 10_000, 5_000],
+  burst: 200_000,
+  memoryRate: 20_000,
+  outageRate: 20_000,
+};
 const P = QUICK
   ? {
+      ...COMMON,
       sets: 1,
       cycles: 8,
       n: { server: 2048, web: 8192, track: 8192 },
       warmup: { server: 20_000, web: 60_000, track: 60_000 },
       profileRounds: 10,
-      rates: [25_000, 35_000, 50_000, 75_000, 100_000, 150_000],
-      fallbackRates: [15_000, 10_000, 5_000],
       sustainedS: 5,
       profileS: 6,
-      burst: 200_000,
       memoryTotal: 200_000,
-      memoryRate: 20_000,
       outage: { upS: 4, downS: 20, recoverS: 8 },
-      outageRate: 20_000,
     }
   : {
+      ...COMMON,
       sets: 3,
       cycles: 40,
       n: { server: 4096, web: 8192, track: 8192 },
       warmup: { server: 40_000, web: 150_000, track: 150_000 },
       profileRounds: 40,
-      rates: [25_000, 35_000, 50_000, 75_000, 100_000, 150_000],
-      fallbackRates: [15_000, 10_000, 5_000],
       sustainedS: 30,
       profileS: 20,
-      burst: 200_000,
       memoryTotal: 1_000_000,
-      memoryRate: 20_000,
       outage: { upS: 10, downS: 60, recoverS: 20 },
-      outageRate: 20_000,
     };
 
 const started = Date.now();

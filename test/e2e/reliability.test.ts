@@ -13,7 +13,7 @@ import { type Collector, CONFIG_DIR, MAIN_CONFIG, ROOT, readLines, startCollecto
 import { useCleanups } from '../fixtures/cleanup.js';
 import { startFaultProxy } from '../fixtures/fault-proxy.js';
 import { startHttpSink } from '../fixtures/http-sink.js';
-import { liveHeap, sleep, startPacedLoad, subjectsWritten, useServerSdk } from '../fixtures/load.js';
+import { type Pacer, liveHeap, sleep, startPacedLoad, subjectsWritten, useServerSdk } from '../fixtures/load.js';
 
 const CI = process.env['CI'] === 'true';
 const OUTAGE_MS = CI ? 15_000 : 30_000;
@@ -25,31 +25,49 @@ async function restartOnSamePorts(collector: Collector): Promise<Collector> {
   return startCollector({ outDir: collector.outDir, storageDir: collector.storageDir, ports: collector.ports });
 }
 
+/**
+ * Takes `load` through a collector outage: `upMs` with the collector up, `downMs` with it stopped
+ * (sampling the peak live heap every second), then `recoverMs` after a restart on the same ports.
+ * Stops the load, flushes the pipeline, and stops the restarted collector cleanly.
+ */
+async function throughOutage(
+  collector: Collector,
+  telemetry: ReturnType<typeof setupFlagTelemetry>,
+  load: Pacer,
+  phases: { upMs: number; downMs: number; recoverMs: number },
+): Promise<{ collector: Collector; emitted: number; heapAtStop: number; peakHeap: number; queuedAtRestart: number }> {
+  await sleep(phases.upMs);
+  expect(await collector.stop()).toBe(0);
+  const heapAtStop = liveHeap();
+  let peakHeap = 0;
+  const outageEnd = Date.now() + phases.downMs;
+  while (Date.now() < outageEnd) {
+    await sleep(1_000);
+    peakHeap = Math.max(peakHeap, liveHeap());
+  }
+  const queuedAtRestart = telemetry.stats().pending;
+  const restarted = await restartOnSamePorts(collector);
+  defer(() => restarted.kill());
+  await sleep(phases.recoverMs);
+  const emitted = await load.stop();
+  await telemetry.shutdown();
+  expect(await restarted.stop()).toBe(0);
+  return { collector: restarted, emitted, heapAtStop, peakHeap, queuedAtRestart };
+}
+
 describe('collector outage under load', () => {
   it(`absorbs a ${OUTAGE_MS / 1000} s outage at ${RATE} evaluations/s with the setupFlagTelemetry defaults: 0 dropped, 0 lost`, async () => {
-    let collector = await startCollector();
+    const collector = await startCollector();
     defer(() => collector.kill());
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     const client = await useServerSdk(telemetry.hook);
     const heapBefore = liveHeap();
     const load = startPacedLoad(client, RATE, 'outage-');
-    await sleep(3_000);
-    expect(await collector.stop()).toBe(0);
-    let peakHeap = 0;
-    const outageEnd = Date.now() + OUTAGE_MS;
-    while (Date.now() < outageEnd) {
-      await sleep(1_000);
-      peakHeap = Math.max(peakHeap, liveHeap());
-    }
-    const emittedDuringOutage = telemetry.stats().pending;
-    collector = await restartOnSamePorts(collector);
-    await sleep(5_000);
-    const emitted = await load.stop();
-    await telemetry.shutdown();
-    expect(await collector.stop()).toBe(0);
+    const outage = await throughOutage(collector, telemetry, load, { upMs: 3_000, downMs: OUTAGE_MS, recoverMs: 5_000 });
+    const { emitted, peakHeap, queuedAtRestart: emittedDuringOutage } = outage;
 
     const stats = telemetry.stats();
-    const written = subjectsWritten(collector.outDir);
+    const written = subjectsWritten(outage.collector.outDir);
     expect(stats.emitted).toBe(emitted);
     expect(stats.dropped).toBe(0);
     expect(stats.pending).toBe(0);
@@ -62,29 +80,17 @@ describe('collector outage under load', () => {
   });
 
   it('with a queue too small for the outage, drops are counted exactly and memory stays bounded by the queue', async () => {
-    let collector = await startCollector();
+    const collector = await startCollector();
     defer(() => collector.kill());
     const maxQueueSize = 5_000;
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs`, batch: { maxQueueSize } });
     const client = await useServerSdk(telemetry.hook);
     const load = startPacedLoad(client, RATE, 'small-');
-    await sleep(2_000);
-    expect(await collector.stop()).toBe(0);
-    const heapAtStop = liveHeap();
-    let peakHeap = 0;
-    const outageEnd = Date.now() + OUTAGE_MS / 2;
-    while (Date.now() < outageEnd) {
-      await sleep(1_000);
-      peakHeap = Math.max(peakHeap, liveHeap());
-    }
-    collector = await restartOnSamePorts(collector);
-    await sleep(3_000);
-    const emitted = await load.stop();
-    await telemetry.shutdown();
-    expect(await collector.stop()).toBe(0);
+    const outage = await throughOutage(collector, telemetry, load, { upMs: 2_000, downMs: OUTAGE_MS / 2, recoverMs: 3_000 });
+    const { emitted, heapAtStop, peakHeap } = outage;
 
     const stats = telemetry.stats();
-    const written = subjectsWritten(collector.outDir);
+    const written = subjectsWritten(outage.collector.outDir);
     expect(stats.droppedQueueFull).toBeGreaterThan(0);
     expect(stats.pending).toBe(0);
     expect(written.unique.size + stats.dropped).toBe(emitted);
