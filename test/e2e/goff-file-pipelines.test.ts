@@ -17,6 +17,7 @@ import {
   FEATURE_EVENT_KEYS,
   TRACKING_EVENT_KEYS,
   type TrackCall,
+  goJsonLine,
   goffCsvLine,
   goffFeatureEvent,
   goffTrackingEvent,
@@ -25,6 +26,12 @@ import { IN_MEMORY_FLAGS, ScriptedProvider } from '../fixtures/providers.js';
 
 const N_PER_SHAPE = 6;
 const EXPORTED_CONTEXT = ['anonymous', 'plan'];
+/**
+ * Strings that break naive JSON building: the "," the transforms split on, quotes, backslashes,
+ * HTML characters Go escapes, U+2028 and non-ASCII. No newline, so that each CSV record stays on
+ * one line (GOFF's CSV does not quote either).
+ */
+const HOSTILE = 'a","b\\"c\\","<&>\u2028\té🙂';
 
 let collector: Collector;
 const evaluations: EvaluationCall[] = [];
@@ -45,6 +52,7 @@ beforeAll(async () => {
   const scripted = new ScriptedProvider({
     'versioned-flag': { value: 'v2-text', variant: 'second', reason: 'TARGETING_MATCH', flagMetadata: { version: '2.0.1', team: 'growth' } },
     'exploding-flag': { throws: new Error('backend down') },
+    [`hostile-flag${HOSTILE}`]: { value: `value${HOSTILE}`, variant: `variant${HOSTILE}`, reason: 'TARGETING_MATCH' },
   });
   await OpenFeature.setProviderAndWait(
     telemetry.withTracking(new MultiProvider([{ provider: new InMemoryProvider(IN_MEMORY_FLAGS) }, { provider: scripted }])),
@@ -77,6 +85,13 @@ beforeAll(async () => {
     client.track('scrolled', known, valueOnly);
     tracks.push({ name: 'scrolled', context: known, details: valueOnly, exported: EXPORTED_CONTEXT });
   }
+
+  const hostile = { targetingKey: `user${HOSTILE}`, plan: HOSTILE };
+  const h = await client.getStringValue(`hostile-flag${HOSTILE}`, 'd', hostile);
+  evaluations.push({ flagKey: `hostile-flag${HOSTILE}`, context: hostile, value: h, variant: `variant${HOSTILE}`, error: false });
+  const hostileDetails = { value: 1.5, [`key${HOSTILE}`]: HOSTILE, nested: { list: [HOSTILE, 2.5] } };
+  client.track(`bought${HOSTILE}`, hostile, hostileDetails);
+  tracks.push({ name: `bought${HOSTILE}`, context: hostile, details: hostileDetails, exported: EXPORTED_CONTEXT });
 
   // One evaluation inside a span, for trace correlation through the collector.
   const tracer = new TracerProvider().getTracer('e2e');
@@ -115,20 +130,19 @@ function creationDates(): Map<string, number[]> {
 }
 
 describe('GOFF file pipelines through the real collector', () => {
-  it('writes exactly one GOFF feature event per evaluation, field by field and in GOFF key order', () => {
+  it('writes exactly one GOFF feature event per evaluation, byte for byte what Go would write, hostile strings included', () => {
     const lines = readLines(join(collector.outDir, 'feature-events.ndjson'));
     expect(lines).toHaveLength(evaluations.length);
     const dates = creationDates();
-    const actual = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const expected = evaluations.map((call) => {
       const date = dates.get(`feature_flag.evaluation|${call.flagKey}|${call.context.targetingKey}`)?.[0];
       expect(date).toBeTypeOf('number');
-      return goffFeatureEvent(call, date!);
+      return goJsonLine(goffFeatureEvent(call, date!));
     });
-    const sortKey = (e: Record<string, unknown>) => `${e['key']}|${e['userKey']}`;
-    const byKey = (list: Record<string, unknown>[]) => [...list].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-    expect(byKey(actual)).toEqual(byKey(expected));
-    for (const event of actual) {
+    expect([...lines].sort()).toEqual(expected.sort());
+    expect(lines.some((line) => line.includes('\\u003c\\u0026\\u003e'))).toBe(true);
+    for (const line of lines) {
+      const event = JSON.parse(line) as Record<string, unknown>;
       expect(Object.keys(event)).toEqual(FEATURE_EVENT_KEYS.filter((key) => key in event));
     }
   });
@@ -141,18 +155,15 @@ describe('GOFF file pipelines through the real collector', () => {
     expect(csv.find((line) => line.includes(';missing-flag;'))).toMatch(/^feature;user;user-0;\d+;missing-flag;SdkDefault;7;true;SERVER$/);
   });
 
-  it('writes exactly one GOFF tracking event per track() call with evaluationContext and trackingEventDetails', () => {
+  it('writes exactly one GOFF tracking event per track() call, byte for byte what Go would write, with evaluationContext and trackingEventDetails', () => {
     const lines = readLines(join(collector.outDir, 'tracking-events.ndjson'));
     expect(lines).toHaveLength(tracks.length);
     const dates = creationDates();
-    const actual = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     const expected = tracks.map((call) =>
-      goffTrackingEvent(call, dates.get(`openfeature.tracking|${call.name}|${call.context.targetingKey}`)![0]!),
+      goJsonLine(goffTrackingEvent(call, dates.get(`openfeature.tracking|${call.name}|${call.context.targetingKey}`)![0]!)),
     );
-    const sortKey = (e: Record<string, unknown>) => `${e['key']}|${e['userKey']}`;
-    const byKey = (list: Record<string, unknown>[]) => [...list].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
-    expect(byKey(actual)).toEqual(byKey(expected));
-    for (const event of actual) expect(Object.keys(event)).toEqual(TRACKING_EVENT_KEYS);
+    expect([...lines].sort()).toEqual(expected.sort());
+    for (const line of lines) expect(Object.keys(JSON.parse(line))).toEqual(TRACKING_EVENT_KEYS);
   });
 
   it('routes nothing to the wrong stream and loses nothing: other events land in the other stream only', () => {
@@ -172,5 +183,53 @@ describe('GOFF file pipelines through the real collector', () => {
     expect(traced[0]!.spanId).toBe(spanIds.spanId);
     const untraced = raw.filter((r) => otlpAttributes(r)['feature_flag.context.id'] === 'user-0');
     expect(untraced.every((r) => r.traceId === undefined || r.traceId === '')).toBe(true);
+  });
+});
+
+/**
+ * Records from other OTLP producers reach the same pipelines: the GOFF lines must still be what Go
+ * writes for each value type the transforms treat apart (bytes, tiny doubles, ints, empty
+ * collections, non-string subjects, missing fields, no record time).
+ */
+describe('GOFF feature events from any OTLP producer', () => {
+  let other: Collector;
+  afterAll(async () => {
+    await other?.kill();
+  });
+
+  it('encodes every OTLP value type the way Go encodes the GOFF field', async () => {
+    other = await startCollector();
+    const time = '1795300000123456789';
+    const cases: [attributes: Record<string, unknown>[], expected: string][] = [
+      [[{ key: 'feature_flag.result.value', value: { bytesValue: 'AQID' } }], '"value":"AQID"'],
+      [[{ key: 'feature_flag.result.value', value: { doubleValue: 1e-7 } }], '"value":1e-7'],
+      [[{ key: 'feature_flag.result.value', value: { doubleValue: 1e21 } }], '"value":1e+21'],
+      [[{ key: 'feature_flag.result.value', value: { intValue: '-42' } }], '"value":-42'],
+      [[{ key: 'feature_flag.result.value', value: { boolValue: false } }], '"value":false'],
+      [[{ key: 'feature_flag.result.value', value: { arrayValue: {} } }], '"value":[]'],
+      [[{ key: 'feature_flag.result.value', value: { kvlistValue: { values: [{ key: 'z', value: { stringValue: '<' } }, { key: 'a', value: { doubleValue: 0.5 } }] } } }], '"value":{"a":0.5,"z":"\\u003c"}'],
+      [[{ key: 'feature_flag.result.value', value: { stringValue: '","' } }], '"value":"\\",\\""'],
+      [[], '"value":null'],
+    ];
+    const logRecords = cases.map(([attributes], i) => ({
+      timeUnixNano: i === 0 ? '0' : time,
+      observedTimeUnixNano: time,
+      eventName: 'feature_flag.evaluation',
+      attributes: [{ key: 'feature_flag.context.id', value: { intValue: String(i) } }, ...attributes],
+    }));
+    const response = await fetch(`${other.otlpHttpUrl}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(await other.stop()).toBe(0);
+    const lines = readLines(join(other.outDir, 'feature-events.ndjson'));
+    expect(lines).toEqual(
+      cases.map(
+        ([, value], i) =>
+          `{"kind":"feature","contextKind":"user","userKey":"${i}","creationDate":1795300000,"key":"","variation":"SdkDefault",${value},"default":false,"version":"","source":"SERVER"}`,
+      ),
+    );
   });
 });
