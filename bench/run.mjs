@@ -44,7 +44,7 @@ const OUT = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(BENCH_DIR
 
 // Shared by the quick and the full run; only phase lengths and repetitions differ.
 const COMMON = {
-  rates: [25_000, 35_000, 50_000, 75_000, 100_000, 150_000],
+  rates: [25_000, 30_000, 35_000, 50_000, 60_000, 75_000, 100_000, 150_000],
   fallbackRates: [15_000, 10_000, 5_000],
   burst: 200_000,
   memoryRate: 20_000,
@@ -473,11 +473,10 @@ function nameBottleneck(step, experiment) {
   const facts = `app ${app}% of one core (${step.app.cpuUsPerRecord} µs CPU/record${appWhere}), collector ${col}% (${step.collector.cpuUsPerRecord} µs CPU/record${colWhere}), ${cores} cores`;
   let verdict;
   if (app >= 85) verdict = 'the app process (its JS thread is saturated)';
-  else if (col >= 85 && col <= 130 && cores >= 2) {
-    verdict = `the collector, serialised by the batch processor's single export in flight: it processes one request at a time on ~1 core, so throughput caps near 1 s / ${step.collector.cpuUsPerRecord} µs ≈ ${ceiling}k records/s`;
-  } else if (col + app >= cores * 100 * 0.85) verdict = 'the collector and the app together use every core; the collector spends the most CPU per record';
-  else if (col >= 85) verdict = 'the collector';
-  else verdict = 'neither process saturated: export round trips (one export in flight at a time)';
+  else if (col + app >= cores * 100 * 0.65) {
+    verdict = `the collector: with the app it uses ${Math.round(col + app)}% of the ${cores} shared cores, and it spends ${round(step.collector.cpuUsPerRecord / step.app.cpuUsPerRecord, 1)}× the app's CPU per record, so its ceiling here is near ${cores} × 1 s / ${step.collector.cpuUsPerRecord} µs minus the app`;
+  } else if (col >= 85) verdict = 'the collector';
+  else verdict = 'neither process saturated: export round trips';
   const exp = experiment ? `; with 2 exports in flight (experiment row) ${experiment.maxHeldRate.toLocaleString('en')}/s was held` : '';
   return `${verdict}. ${facts}${exp}`;
 }
