@@ -1,41 +1,19 @@
 /**
  * The real collector for the bench: the slim build (scripts/build-collector.sh) on the shipped
- * config, started the way test/fixtures/collector.ts starts it (same environment variables: only
- * ports and paths are overridden), plus record counting on its output files and CPU accounting.
+ * config, started by scripts/collector-process.mjs as test/fixtures/collector.ts starts it (same
+ * environment variables: only ports and paths are overridden), plus record counting on its
+ * output files and CPU accounting.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { collectorBinary, freePort, launchCollector } from '../../scripts/collector-process.mjs';
 import { ROOT } from './orchestrate.mjs';
 
 export const MAIN_CONFIG = join(ROOT, 'collector-config', 'otelcol.yaml');
 export const PPROF_OVERLAY = join(ROOT, 'collector-config', 'overlays', 'pprof.yaml');
 
-const running = new Set();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-export function collectorBinary() {
-  const fromEnv = process.env.OFFT_COLLECTOR_BIN;
-  if (fromEnv) return fromEnv;
-  const out = execFileSync('bash', [join(ROOT, 'scripts', 'build-collector.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return out.trim().split('\n').at(-1);
-}
-
-export function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+export { collectorBinary, freePort };
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
 export function procCpuSeconds(pid) {
@@ -76,48 +54,19 @@ export async function startCollector({ bin, outDir, ports, pprof = false } = {})
     OFFT_STORAGE_DIR: join(outDir, 'queue'),
     OFFT_PPROF_ENDPOINT: `127.0.0.1:${ports.pprof}`,
   };
-  const child = spawn(bin, configs.map((c) => `--config=${c}`), { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  let output = '';
-  child.stdout.on('data', (d) => (output = (output + d).slice(-20000)));
-  child.stderr.on('data', (d) => (output = (output + d).slice(-20000)));
-  const exited = new Promise((r) =>
-    child.once('exit', (code) => {
-      running.delete(child);
-      r(code);
-    }),
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`collector exited with ${child.exitCode} before becoming healthy:\n${output}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${ports.health}/`);
-      if (response.status === 200) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`collector not healthy after 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const collector = await launchCollector({ bin, configs, env, healthPort: ports.health, outputLimit: 20_000, stopGraceMs: 60_000 });
   return {
     bin,
-    pid: child.pid,
+    pid: collector.pid,
     outDir,
     ports,
     url: `http://127.0.0.1:${ports.http}/v1/logs`,
     pprofUrl: `http://127.0.0.1:${ports.pprof}`,
-    output: () => output,
-    cpuSeconds: () => procCpuSeconds(child.pid),
-    rssMB: () => procRssMB(child.pid),
+    output: collector.output,
+    cpuSeconds: () => procCpuSeconds(collector.pid),
+    rssMB: () => procRssMB(collector.pid),
     /** SIGTERM and wait: the file exporters flush everything the collector accepted. */
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
+    stop: collector.stop,
   };
 }
 

@@ -1,0 +1,17 @@
+// Types of scripts/collector-process.mjs, for the TypeScript test fixtures that import it.
+export declare function collectorBinary(manifest?: string): string;
+export declare function freePort(): Promise<number>;
+export interface LaunchedCollector {
+  pid: number | undefined;
+  output(): string;
+  stop(): Promise<number | null>;
+  kill(): Promise<void>;
+}
+export declare function launchCollector(options: {
+  bin: string;
+  configs: string[];
+  env: NodeJS.ProcessEnv;
+  healthPort: number;
+  outputLimit?: number;
+  stopGraceMs?: number;
+}): Promise<LaunchedCollector>;
