@@ -15,3 +15,9 @@ export declare function launchCollector(options: {
   outputLimit?: number;
   stopGraceMs?: number;
 }): Promise<LaunchedCollector>;
+export declare function collectorEnv(options: {
+  ports: { grpc: number; http: number; health: number; pprof?: number };
+  outDir: string;
+  storageDir?: string;
+  extra?: Record<string, string>;
+}): NodeJS.ProcessEnv;

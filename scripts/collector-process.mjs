@@ -55,6 +55,24 @@ export function freePort() {
 }
 
 /**
+ * The environment the shipped configs read (collector-config/otelcol.yaml): listen addresses on
+ * loopback, the output and queue directories. One definition for the test fixture, the bench and
+ * the demo; `extra` wins.
+ */
+export function collectorEnv({ ports, outDir, storageDir = join(outDir, 'queue'), extra = {} }) {
+  return {
+    ...process.env,
+    OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
+    OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
+    HEALTH_ENDPOINT: `127.0.0.1:${ports.health}`,
+    OFFT_OUT_DIR: outDir,
+    OFFT_STORAGE_DIR: storageDir,
+    ...(ports.pprof !== undefined ? { OFFT_PPROF_ENDPOINT: `127.0.0.1:${ports.pprof}` } : {}),
+    ...extra,
+  };
+}
+
+/**
  * Spawns `bin` with the given configs and environment, and resolves once its health_check on
  * `healthPort` answers 200 (throws with the collector's output if it exits first or is not healthy
  * within 60 s). `outputLimit` keeps only the last that many characters of stdout+stderr.
