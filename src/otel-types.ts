@@ -100,6 +100,12 @@ export interface ExportResultLike {
   error?: Error;
 }
 
+/** `ExportResultCode.SUCCESS` of `@opentelemetry/core` (not imported: the main entry loads no SDK). */
+export const EXPORT_SUCCESS = 0;
+
+/** `ExportResultCode.FAILED` of `@opentelemetry/core`. */
+export const EXPORT_FAILED = 1;
+
 /**
  * A log record exporter from either OTel line (`LogRecordExporter` of sdk-logs), e.g. the
  * `OTLPLogExporter` of `@opentelemetry/exporter-logs-otlp-http`.
