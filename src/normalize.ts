@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { type NumberRule, numberOption } from './option-normalizer.js';
 import type { AnyValue } from './otel-types.js';
 
 /**
@@ -287,25 +288,25 @@ function addField(
 }
 
 /**
- * Validates user-supplied limits: throws on non-numbers (a programmer error), warns through the
- * returned messages and corrects values below a working minimum.
+ * Validates user-supplied limits with the one option normaliser (src/option-normalizer.ts): a
+ * non-number or NaN throws (a programmer error); a value outside its range (Infinity included) is
+ * clamped to the nearest bound with a warning, so no limit can be switched off.
  */
 export function resolveLimits(input: Partial<Limits> | undefined, warn: (message: string) => void): Limits {
-  const limits: Limits = { ...DEFAULT_LIMITS };
-  if (input === undefined) return limits;
-  const minimums: Limits = { maxStringLength: 16, maxDepth: 1, maxCollectionSize: 1, maxRecordBytes: 1024 };
-  for (const name of Object.keys(minimums) as (keyof Limits)[]) {
-    const value = input[name];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || Number.isNaN(value)) {
-      throw new TypeError(`openfeature-otel-tracking: limits.${name} must be a number, got ${typeof value}`);
-    }
-    if (value < minimums[name]) {
-      warn(`limits.${name} = ${value} is below the minimum ${minimums[name]}; using ${minimums[name]}`);
-      limits[name] = minimums[name];
-    } else {
-      limits[name] = Math.floor(value);
-    }
+  if (input === undefined) return { ...DEFAULT_LIMITS };
+  if (input === null || typeof input !== 'object') {
+    throw new TypeError('openfeature-otel-tracking: limits must be an object { maxStringLength, maxDepth, maxCollectionSize, maxRecordBytes }');
   }
-  return limits;
+  const rules: Readonly<Record<keyof Limits, NumberRule>> = {
+    maxStringLength: { default: DEFAULT_LIMITS.maxStringLength, min: 16, max: 1_000_000, unit: 'characters' },
+    maxDepth: { default: DEFAULT_LIMITS.maxDepth, min: 1, max: 64, unit: 'levels' },
+    maxCollectionSize: { default: DEFAULT_LIMITS.maxCollectionSize, min: 1, max: 100_000, unit: 'entries' },
+    maxRecordBytes: { default: DEFAULT_LIMITS.maxRecordBytes, min: 1_024, max: 4_194_304, unit: 'bytes' },
+  };
+  return {
+    maxStringLength: numberOption('limits', 'maxStringLength', input.maxStringLength, rules.maxStringLength, warn),
+    maxDepth: numberOption('limits', 'maxDepth', input.maxDepth, rules.maxDepth, warn),
+    maxCollectionSize: numberOption('limits', 'maxCollectionSize', input.maxCollectionSize, rules.maxCollectionSize, warn),
+    maxRecordBytes: numberOption('limits', 'maxRecordBytes', input.maxRecordBytes, rules.maxRecordBytes, warn),
+  };
 }
