@@ -7,7 +7,7 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorBinary, freePort, launchCollector } from '../../scripts/collector-process.mjs';
+import { collectorBinary, collectorEnv, freePort, launchCollector } from '../../scripts/collector-process.mjs';
 import { ROOT } from './orchestrate.mjs';
 
 export const MAIN_CONFIG = join(ROOT, 'collector-config', 'otelcol.yaml');
@@ -38,22 +38,15 @@ export function procRssMB(pid) {
 
 /**
  * Starts the collector and waits for health_check. Options: outDir (reused on restart, files are
- * appended), ports (reused on restart), pprof (adds overlays/pprof.yaml on a free port).
+ * appended), ports (reused on restart), pprof (adds overlays/pprof.yaml on a free port), config
+ * (another main config, e.g. collector-config/otelcol-contrib.yaml).
  */
-export async function startCollector({ bin, outDir, ports, pprof = false } = {}) {
+export async function startCollector({ bin, outDir, ports, pprof = false, config = MAIN_CONFIG } = {}) {
   bin ??= collectorBinary();
   outDir ??= mkdtempSync(join(tmpdir(), 'offt-bench-out-'));
   ports ??= { grpc: await freePort(), http: await freePort(), health: await freePort(), pprof: await freePort() };
-  const configs = [MAIN_CONFIG, ...(pprof ? [PPROF_OVERLAY] : [])];
-  const env = {
-    ...process.env,
-    OTLP_GRPC_ENDPOINT: `127.0.0.1:${ports.grpc}`,
-    OTLP_HTTP_ENDPOINT: `127.0.0.1:${ports.http}`,
-    HEALTH_ENDPOINT: `127.0.0.1:${ports.health}`,
-    OFFT_OUT_DIR: outDir,
-    OFFT_STORAGE_DIR: join(outDir, 'queue'),
-    OFFT_PPROF_ENDPOINT: `127.0.0.1:${ports.pprof}`,
-  };
+  const configs = [config, ...(pprof ? [PPROF_OVERLAY] : [])];
+  const env = collectorEnv({ ports, outDir });
   const collector = await launchCollector({ bin, configs, env, healthPort: ports.health, outputLimit: 20_000, stopGraceMs: 60_000 });
   return {
     bin,

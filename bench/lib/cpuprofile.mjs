@@ -4,10 +4,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { ROOT } from './orchestrate.mjs';
+
+const CHECKOUT_PREFIX = `${ROOT}/`;
 
 function frameName(callFrame) {
   const url = callFrame.url ?? '';
-  const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^\/work\/main\//, '');
+  const file = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(CHECKOUT_PREFIX, '');
   const where = file ? ` ${file}:${callFrame.lineNumber + 1}` : '';
   return `${callFrame.functionName || '(anonymous)'}${where}`;
 }

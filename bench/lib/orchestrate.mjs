@@ -144,21 +144,7 @@ export function runWorker(node, script, arg, { cwd = ROOT, nodeArgs = [], onLine
   });
 }
 
-export function median(values) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-export function quantile(values, q) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const pos = (v.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
+export { median, quantile } from './stats.mjs';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export { join };

@@ -29,8 +29,10 @@ const args = workerArgs();
 const { sdk, config, n, rounds, warmup } = args;
 // `lib`: an alternative build directory to A/B a patched library against dist/ (experiments only;
 // it must live inside the repository so its @opentelemetry/* and @openfeature/* imports resolve).
+// OFFT_BENCH_LIB sets it for every worker of a `node bench/run.mjs` run, which passes no `lib`.
+const lib = args.lib ?? process.env.OFFT_BENCH_LIB;
 const { EvaluationEventHook, withTracking } =
-  args.lib !== undefined ? await import(new URL(`file://${args.lib}/index.js`).href) : await import('openfeature-otel-tracking');
+  lib !== undefined ? await import(new URL(`file://${lib}/index.js`).href) : await import('openfeature-otel-tracking');
 const OF = sdk === 'web' ? await import('@openfeature/web-sdk') : await import('@openfeature/server-sdk');
 const { OpenFeature, InMemoryProvider } = OF;
 
@@ -121,5 +123,5 @@ await serve({
   warmup,
   isAsync: sdk === 'server' && !isTrack,
   expectPerRound,
-  info: () => ({ side: 'ours', sdk, config, lib: args.lib, sampleRecord: describeRecord(exporter.state.first) }),
+  info: () => ({ side: 'ours', sdk, config, lib, sampleRecord: describeRecord(exporter.state.first) }),
 });
