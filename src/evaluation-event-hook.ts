@@ -18,7 +18,8 @@ import { LoggerResolver } from './logger-resolver.js';
 import { Budget, type Limits, resolveLimits } from './normalize.js';
 import type { LogRecordLike, LoggerProviderLike } from './otel-types.js';
 import { applyMapRecord, type MapRecord, warnOption } from './options.js';
-import { EVENT_FEATURE_FLAG_EVALUATION, SEVERITY_INFO, SEVERITY_WARN } from './semconv.js';
+import { nextRecordId } from './record-id.js';
+import { ATTR_LOG_RECORD_UID, EVENT_FEATURE_FLAG_EVALUATION, SEVERITY_INFO, SEVERITY_WARN } from './semconv.js';
 
 /**
  * Decides per evaluation whether a record is emitted. Return `false` to skip it.
@@ -164,6 +165,7 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     budget ??= new Budget(limits.maxRecordBytes);
     const contextId = subject !== undefined ? subject || undefined : this.contextExporter.id(rawSubjectId(hookContext, details), budget);
     let record: LogRecordLike | undefined = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
+    record.attributes![ATTR_LOG_RECORD_UID] = nextRecordId();
     if (budget.problem !== undefined) {
       report('warn', 'evaluation-input', `flag '${String(hookContext.flagKey).slice(0, 100)}': ${budget.problem}; the rest of the record was kept`);
     }

@@ -6,6 +6,7 @@
 import { describeError, report } from './diag-reporter.js';
 import { Budget, type Limits, normalize } from './normalize.js';
 import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
+import { ATTR_LOG_RECORD_UID } from './semconv.js';
 
 /**
  * A user callback that may change a record before it is emitted. Return the record (changed in
@@ -32,6 +33,9 @@ export function warnOption(message: string): void {
 /**
  * Runs `mapRecord` safely and re-normalises whatever attributes it returns, so a callback can
  * never make the SDK drop an attribute. Returns `undefined` when the record must be dropped.
+ *
+ * `log.record.uid` survives: the callback sees it and may replace it with another non-empty
+ * string; if the returned record lacks one, the generated id is put back and diag warns.
  */
 export function applyMapRecord<TDetails>(
   mapRecord: MapRecord<TDetails>,
@@ -40,6 +44,7 @@ export function applyMapRecord<TDetails>(
   context: Readonly<Record<string, unknown>> | undefined,
   limits: Limits,
 ): LogRecordLike | undefined {
+  const uid = record.attributes?.[ATTR_LOG_RECORD_UID];
   let mapped: LogRecordLike | undefined;
   try {
     mapped = mapRecord(record, details, context);
@@ -57,7 +62,16 @@ export function applyMapRecord<TDetails>(
     const normalized = normalize(attributes, limits, new Budget(limits.maxRecordBytes));
     mapped.attributes = isMap(normalized) ? normalized : {};
   }
+  if (uid !== undefined) keepRecordId(mapped, uid);
   return mapped;
+}
+
+function keepRecordId(mapped: LogRecordLike, uid: AnyValue): void {
+  const attributes = (mapped.attributes ??= {});
+  const current = attributes[ATTR_LOG_RECORD_UID];
+  if (typeof current === 'string' && current.length > 0) return;
+  attributes[ATTR_LOG_RECORD_UID] = uid;
+  report('warn', 'map-record-uid', `mapRecord removed or blanked ${ATTR_LOG_RECORD_UID}; the generated id was put back`);
 }
 
 function isMap(value: AnyValue): value is LogAttributes {

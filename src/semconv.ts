@@ -140,6 +140,19 @@ export const ATTR_OPENFEATURE_TRACKING_VALUE = 'openfeature.tracking.value' as c
  */
 export const ATTR_OPENFEATURE_TRACKING_DETAILS = 'openfeature.tracking.details' as const;
 
+/**
+ * `string`, always present on every record this library emits: a unique id of the record, a
+ * monotonic ULID (26 characters, Crockford base32, 48-bit millisecond time then 80 random bits).
+ * Two records with the same id are the same record sent twice (an at-least-once retry), so a
+ * backend may keep one of them. From the OpenTelemetry semantic conventions (`log.record.uid`,
+ * development status, copied as the other incubating names are). `mapRecord` may replace it with
+ * another non-empty string (for example an id derived from an order number); if it removes it,
+ * the generated id is restored and diag warns.
+ *
+ * @example `01ARZ3NDEKTSV4RRFFQ69G5FAV`
+ */
+export const ATTR_LOG_RECORD_UID = 'log.record.uid' as const;
+
 /** Severity numbers (OTel log data model), copied so that `@opentelemetry/api` < 1.10 works. */
 export const SEVERITY_INFO = 9 as const;
 /** Severity number for WARN. */

@@ -15,7 +15,8 @@ import { LoggerResolver } from './logger-resolver.js';
 import { Budget, type Limits, resolveLimits } from './normalize.js';
 import type { LoggerProviderLike } from './otel-types.js';
 import { applyMapRecord, type MapRecord, warnOption } from './options.js';
-import { EVENT_OPENFEATURE_TRACKING, SEVERITY_INFO } from './semconv.js';
+import { nextRecordId } from './record-id.js';
+import { ATTR_LOG_RECORD_UID, EVENT_OPENFEATURE_TRACKING, SEVERITY_INFO } from './semconv.js';
 import { type TrackingRecordConfig, buildTrackingRecord, trackingNameProblem } from './tracking-record.js';
 
 /**
@@ -167,6 +168,7 @@ function emitTracking(
   const budget = new Budget(limits.maxRecordBytes);
   const safeContext = context !== null && typeof context === 'object' ? context : undefined;
   let record = buildTrackingRecord(config, name as string, safeContext, details, inner.metadata?.name, budget);
+  record.attributes![ATTR_LOG_RECORD_UID] = nextRecordId();
   if (budget.problem !== undefined) {
     report('warn', 'tracking-input', `track('${(name as string).slice(0, 100)}'): ${budget.problem}; the rest of the record was kept`);
   }

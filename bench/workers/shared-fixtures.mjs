@@ -54,7 +54,11 @@ export const TRACK_DETAILS = Object.freeze({
   source: { page: '/checkout', experiment: { id: 'exp-17', arm: 'b' } },
 });
 
-/** The floor: a minimal hand-written hook, one SDK emit of the attributes our default hook writes. */
+/**
+ * The floor: a minimal hand-written hook, one SDK emit of the attributes our default hook writes,
+ * including a record id. A hand-written hook would take `crypto.randomUUID()` (Node, browsers in a
+ * secure context), so the floor does.
+ */
 export class FloorHook {
   constructor(logger) {
     this.logger = logger;
@@ -70,6 +74,7 @@ export class FloorHook {
         'feature_flag.result.reason': details.reason.toLowerCase(),
         'feature_flag.provider.name': hookContext.providerMetadata.name,
         'feature_flag.context.id': hookContext.context.targetingKey,
+        'log.record.uid': crypto.randomUUID(),
       },
     });
   }
@@ -82,7 +87,8 @@ export class EmptyHook {
 
 /**
  * The track() floor: a provider whose track() emits the attributes withTracking writes (name, value,
- * the other details as a map, subject id, provider name) with one SDK emit and no normalisation.
+ * the other details as a map, subject id, provider name, record id from `crypto.randomUUID()`) with
+ * one SDK emit and no normalisation.
  */
 export function withFloorTrack(InMemoryProvider) {
   return class FloorTrackProvider extends InMemoryProvider {
@@ -102,6 +108,7 @@ export function withFloorTrack(InMemoryProvider) {
           'openfeature.tracking.details': rest,
           'feature_flag.context.id': context.targetingKey,
           'feature_flag.provider.name': this.metadata.name,
+          'log.record.uid': crypto.randomUUID(),
         },
       });
     }

@@ -26,6 +26,7 @@ describe('EvaluationEventHook on the server SDK', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ eventName: EVAL, severityNumber: 9, severityText: 'INFO', body: undefined, scope: 'openfeature-otel-tracking' });
     expect(records[0]!.attributes).toEqual({
+      'log.record.uid': expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       'feature_flag.key': 'new-checkout',
       'feature_flag.result.variant': 'on',
       'feature_flag.result.reason': 'targeting_match',
@@ -220,6 +221,27 @@ describe('EvaluationEventHook on the server SDK', () => {
     const records = otel.records();
     expect(records).toHaveLength(1);
     expect(records[0]!.attributes).toMatchObject({ 'app.region': 'eu', 'app.when': '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('every record carries its own log.record.uid, which mapRecord may replace but not remove', async () => {
+    const client = await withProvider(new InMemoryProvider(IN_MEMORY_FLAGS), {
+      mapRecord: (record, details) => {
+        if (details.flagKey === 'button-color') return { ...record, attributes: { 'feature_flag.key': 'button-color' } };
+        if (details.flagKey === 'checkout-config') record.attributes!['log.record.uid'] = 'order-17';
+        return record;
+      },
+    });
+    await client.getBooleanValue('new-checkout', false);
+    await client.getBooleanValue('new-checkout', false);
+    await client.getStringValue('button-color', 'x');
+    await client.getObjectValue('checkout-config', {});
+    const uids = otel.records().map((r) => r.attributes['log.record.uid']);
+    expect(uids).toHaveLength(4);
+    expect(uids[0]).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(uids[1]).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(uids[0]).not.toBe(uids[1]);
+    expect(uids[2]).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/); // removed by mapRecord, put back
+    expect(uids[3]).toBe('order-17'); // replaced by mapRecord, kept
   });
 
   it('works with the SDK MultiProvider and reports the MultiProvider as the provider', async () => {

@@ -21,6 +21,7 @@ describe('EvaluationEventHook on the web SDK (static context)', () => {
     const records = otel.records();
     expect(records).toHaveLength(2);
     expect(records[0]!.attributes).toEqual({
+      'log.record.uid': expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       'feature_flag.key': 'new-checkout',
       'feature_flag.result.variant': 'on',
       'feature_flag.result.reason': 'targeting_match',

@@ -87,8 +87,8 @@ describe('hostile input never throws and never costs the valid fields', () => {
     wrapped.track('a', null as never, { value: Number.NaN, note: 'kept' });
     wrapped.track('b', 'not-a-context' as never, 'not-details' as never);
     const [a, b] = otel.records();
-    expect(a!.attributes).toEqual({ 'openfeature.tracking.name': 'a', 'openfeature.tracking.details': { note: 'kept' }, 'feature_flag.provider.name': 'scripted' });
-    expect(b!.attributes).toEqual({ 'openfeature.tracking.name': 'b', 'feature_flag.provider.name': 'scripted' });
+    expect(a!.attributes).toEqual({ 'log.record.uid': expect.any(String), 'openfeature.tracking.name': 'a', 'openfeature.tracking.details': { note: 'kept' }, 'feature_flag.provider.name': 'scripted' });
+    expect(b!.attributes).toEqual({ 'log.record.uid': expect.any(String), 'openfeature.tracking.name': 'b', 'feature_flag.provider.name': 'scripted' });
   });
 
   it('the hook survives a null context and garbage details passed directly', () => {

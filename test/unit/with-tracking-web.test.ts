@@ -21,6 +21,7 @@ describe('withTracking on the web SDK (static context)', () => {
     const tracking = otel.byEvent('openfeature.tracking');
     expect(tracking).toHaveLength(1);
     expect(tracking[0]!.attributes).toEqual({
+      'log.record.uid': expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       'openfeature.tracking.name': 'clicked-checkout',
       'openfeature.tracking.value': 12.5,
       'openfeature.tracking.details': { currencyCode: 'EUR' },

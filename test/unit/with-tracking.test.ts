@@ -22,6 +22,7 @@ describe('withTracking on the server SDK (dynamic context)', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ severityNumber: 9, severityText: 'INFO', body: undefined });
     expect(records[0]!.attributes).toEqual({
+      'log.record.uid': expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       'openfeature.tracking.name': 'clicked-checkout',
       'openfeature.tracking.value': 99.77,
       'openfeature.tracking.details': { currencyCode: 'USD', cart: { items: [{ sku: 'a', qty: 2 }], coupon: null } },
@@ -34,6 +35,7 @@ describe('withTracking on the server SDK (dynamic context)', () => {
     await OpenFeature.setProviderAndWait(withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
     OpenFeature.getClient().track('visited-promo-page', { targetingKey: 'u' });
     expect(otel.records()[0]!.attributes).toEqual({
+      'log.record.uid': expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
       'openfeature.tracking.name': 'visited-promo-page',
       'feature_flag.context.id': 'u',
       'feature_flag.provider.name': 'in-memory',
@@ -159,6 +161,19 @@ describe('withTracking on the server SDK (dynamic context)', () => {
     const [tracking] = otel.byEvent(TRACK);
     expect(tracking!.attributes['feature_flag.context.id']).toBe(evaluation!.attributes['feature_flag.context.id']);
     expect(tracking!.attributes['feature_flag.context.id']).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('every tracking record carries a distinct log.record.uid, kept when mapRecord drops it', async () => {
+    await OpenFeature.setProviderAndWait(
+      withTracking(new InMemoryProvider(IN_MEMORY_FLAGS), { mapRecord: (record) => ({ ...record, attributes: {} }) }),
+    );
+    const client = OpenFeature.getClient();
+    client.track('purchase', { targetingKey: 'u' }, { value: 1 });
+    client.track('purchase', { targetingKey: 'u' }, { value: 1 });
+    const uids = otel.byEvent(TRACK).map((r) => r.attributes['log.record.uid']);
+    expect(uids).toHaveLength(2);
+    for (const uid of uids) expect(uid).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(uids[0]).not.toBe(uids[1]);
   });
 
   it('throws an actionable error at construction for programmer errors', () => {
