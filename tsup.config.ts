@@ -15,4 +15,9 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   external: [/^@opentelemetry\//, /^@openfeature\//],
+  // setup loads the OTLP exporter of the chosen protocol with import(). In the CJS build that must
+  // be require(), or a CJS app would load the exporter's ESM build beside the CJS sdk-logs.
+  esbuildOptions(options, context) {
+    if (context.format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
 });

@@ -14,25 +14,45 @@
  * @module
  */
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { type NumberRule, numberOption } from './option-normalizer.js';
+import { EXPORT_SUCCESS } from './otel-types.js';
 
 type ResultCallback = Parameters<LogRecordExporter['export']>[1];
 
-/** Retry settings of {@link RetryingExporter}. */
+/**
+ * Retry settings of {@link RetryingExporter}; each is checked by the one option normaliser
+ * (ranges in {@link RETRY_RULES}).
+ */
 export interface RetryOptions {
-  /** How long one batch is retried, from its first attempt. 0 disables retrying. */
-  maxElapsedMillis: number;
-  /** First backoff delay. */
-  initialDelayMillis: number;
-  /** Largest backoff delay. */
-  maxDelayMillis: number;
+  /** How long one batch is retried, from its first attempt. 0 disables retrying. Default 60000. */
+  maxElapsedMillis?: number;
+  /** First backoff delay. Default 1000. */
+  initialDelayMillis?: number;
+  /** Largest backoff delay. Default 5000. */
+  maxDelayMillis?: number;
 }
 
+/** Defaults and ranges of {@link RetryOptions}, in ms. Delays stay under setTimeout's 2^31-1 ms limit. */
+export const RETRY_RULES: Readonly<Record<keyof RetryOptions, NumberRule>> = Object.freeze({
+  maxElapsedMillis: { default: 60_000, min: 0, max: 86_400_000, unit: 'ms' },
+  initialDelayMillis: { default: 1_000, min: 1, max: 600_000, unit: 'ms' },
+  maxDelayMillis: { default: 5_000, min: 1, max: 600_000, unit: 'ms' },
+});
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const SUCCESS = 0;
+
+/**
+ * An error that no retry can cure (e.g. the exporter package is not installed). {@link isRetryable}
+ * is false for it.
+ */
+export class PermanentExportError extends Error {
+  override readonly name = 'PermanentExportError';
+}
 
 /** True when a failed export may succeed later: network errors and 429/502/503/504. */
 export function isRetryable(error: unknown): boolean {
   if (error === undefined || error === null) return true;
+  if (error instanceof PermanentExportError) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'number') return RETRYABLE_STATUS.has(code);
   const message = (error as { message?: unknown }).message;
@@ -43,12 +63,29 @@ export function isRetryable(error: unknown): boolean {
 export class RetryingExporter implements LogRecordExporter {
   private stopping = false;
   private readonly wakers = new Set<() => void>();
+  /** The checked options in effect. */
+  readonly options: Readonly<Required<RetryOptions>>;
 
   constructor(
     private readonly inner: LogRecordExporter,
-    private readonly options: RetryOptions,
+    options: RetryOptions = {},
     private readonly onRetry: (attempt: number, error: unknown) => void = () => {},
-  ) {}
+  ) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('openfeature-otel-tracking: RetryingExporter options must be an object { maxElapsedMillis, initialDelayMillis, maxDelayMillis }');
+    }
+    const initialDelayMillis = numberOption('RetryingExporter', 'initialDelayMillis', options.initialDelayMillis, RETRY_RULES.initialDelayMillis);
+    this.options = Object.freeze({
+      maxElapsedMillis: numberOption('RetryingExporter', 'maxElapsedMillis', options.maxElapsedMillis, RETRY_RULES.maxElapsedMillis),
+      initialDelayMillis,
+      // The largest delay is never below the first one.
+      maxDelayMillis: numberOption('RetryingExporter', 'maxDelayMillis', options.maxDelayMillis, {
+        ...RETRY_RULES.maxDelayMillis,
+        min: initialDelayMillis,
+        default: Math.max(initialDelayMillis, RETRY_RULES.maxDelayMillis.default),
+      }),
+    });
+  }
 
   export(records: ReadableLogRecord[], resultCallback: ResultCallback): void {
     const started = Date.now();
@@ -56,7 +93,7 @@ export class RetryingExporter implements LogRecordExporter {
     const run = (): void => {
       attempt++;
       this.inner.export(records, (result) => {
-        if (result.code === SUCCESS || this.stopping || !isRetryable(result.error)) {
+        if (result.code === EXPORT_SUCCESS || this.stopping || !isRetryable(result.error)) {
           resultCallback(result);
           return;
         }

@@ -114,6 +114,6 @@ describe('setupFlagTelemetry', () => {
       delete process.env['OTEL_RESOURCE_ATTRIBUTES'];
     }
     expect(() => setupFlagTelemetry({ protocol: 'grpc' as never })).toThrow(/protocol must be/);
-    expect(() => setupFlagTelemetry({ batch: { maxQueueSize: 'big' as never } })).toThrow(/maxQueueSize must be a finite number/);
+    expect(() => setupFlagTelemetry({ batch: { maxQueueSize: 'big' as never } })).toThrow(/batch\.maxQueueSize must be a number of records/);
   });
 });
