@@ -3,9 +3,9 @@ export declare function collectorBinary(manifest?: string): string;
 export declare function freePort(): Promise<number>;
 export interface LaunchedCollector {
   pid: number | undefined;
-  output(): string;
-  stop(): Promise<number | null>;
-  kill(): Promise<void>;
+  output: () => string;
+  stop: () => Promise<number | null>;
+  kill: () => Promise<void>;
 }
 export declare function launchCollector(options: {
   bin: string;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The test command (`npm test`), the same locally and in CI:
 //   1. build, pack and install the package into the fixture apps (scripts/prepare-fixtures.mjs);
-//   2. type-check src and tests;
+//   2. type-check src and tests, lint (eslint.config.mjs);
 //   3. the unit project on this machine's Node, then on Node 22 and 24 from the npm registry
 //      (`npx -y node@22`), the versions users run;
 //   4. the e2e project: the real collector binary (built or reused by scripts/build-collector.sh)
@@ -76,6 +76,7 @@ step('prepare fixtures (build, pack, install into test/fixtures)', process.execP
 step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
 step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
 step('typecheck the web example', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'examples/web/tsconfig.json']);
+step('lint (ESLint, type-aware typescript-eslint rules)', process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
 step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, ...vitestArgs('unit')]);
 for (const major of ['22', '24']) {
   step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, ...vitestArgs('unit')]);

@@ -22,7 +22,6 @@ import * as setupModule from 'openfeature-otel-tracking/setup';
 import { emitResult, workerArgs } from '../lib/measure.mjs';
 
 const args = workerArgs();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const event = (e) => process.stdout.write(`@@BENCH_EVENT ${JSON.stringify(e)}\n`);
 
 /** Counts what the batch processor reports through its self-observability counter (as setup does). */

@@ -56,7 +56,7 @@ class CaseProvider {
 let collector: Collector;
 const validNames = new Map<string, string>();
 let stats: ReturnType<ReturnType<typeof setupFlagTelemetry>['stats']>;
-let thrown: unknown[] = [];
+const thrown: unknown[] = [];
 
 beforeAll(async () => {
   collector = await startCollector();
