@@ -1,7 +1,7 @@
 /**
- * A batching log record processor for web pages that sends every queued record the moment the
- * page is hidden (tab closed or switched, navigation, app backgrounded), without waiting for an
- * export still in flight.
+ * A batching log record processor for web pages that rides out collector outages and sends every
+ * queued record the moment the page is hidden (tab closed or switched, navigation, app
+ * backgrounded), without waiting for an export still in flight.
  *
  * Why not the SDK's BatchLogRecordProcessor: its browser build flushes on `visibilitychange` only
  * (not `pagehide`), and, like every batch processor that runs one export at a time, its flush first
@@ -11,15 +11,30 @@
  * same task as the event; the OTLP/HTTP exporter sends with `fetch(..., { keepalive: true })`,
  * which outlives the page.
  *
+ * Outages: the OTLP exporter retries a request for about 10 s and then gives up. Here a batch that
+ * failed for a reason that may pass (network error, timeout, 429, 502, 503, 504) goes back to the
+ * front of the queue, and one batch is retried after a backoff (1 s doubling to
+ * `maxRetryDelayMillis`, with jitter) until the collector answers; then the queue drains. So
+ * nothing is lost while the page stays open, however long the outage, as long as the queue holds:
+ * queued and in-flight records together never exceed `maxQueueSize`, and records beyond it are
+ * dropped and counted. A batch the collector refuses (another 4xx) is dropped and counted.
+ *
+ * A page hidden during an outage: the hide flush still sends everything (the collector may be
+ * back; it is the last chance), and counts those records in `sentOnHideWhileFailing`. If the page
+ * stays (a tab switch), the failed requests come back and are retried. If the page is unloaded,
+ * requests to a dead collector fail after the page is gone: those records are lost and no code can
+ * count them any more; the counter says how many were at risk. Records are not written to storage
+ * for a later page: they carry user identifiers, and storage outlives the session.
+ *
  * Batches stay small (default 32 records, about 10 to 20 KB of OTLP/JSON): browsers allow at most
  * 64 KiB of keepalive request bodies in flight per page, and a request over that budget is sent
- * without keepalive, so it dies with the page. Memory is bounded by `maxQueueSize`; records beyond
- * it are dropped and counted, as are records whose export failed.
+ * without keepalive, so it dies with the page.
  *
  * @module
  */
 import { report } from './diag-reporter.js';
-import type { LogRecordExporterLike } from './otel-types.js';
+import { numberOption, warnOption } from './option-normalizer.js';
+import type { ExportResultLike, LogRecordExporterLike } from './otel-types.js';
 
 /**
  * Options of {@link PageHideBatchProcessor}.
@@ -32,33 +47,73 @@ import type { LogRecordExporterLike } from './otel-types.js';
 export interface PageHideBatchProcessorOptions {
   /** Where batches go, e.g. the OTLP/HTTP `OTLPLogExporter`. */
   exporter: LogRecordExporterLike;
-  /** Longest wait before a partial batch is sent, in ms. Default 1000. */
+  /** Longest wait before a partial batch is sent, in ms. Default 1000, range 0 to 3600000. */
   scheduledDelayMillis?: number;
-  /** Records per export request; keep it small for keepalive requests. Default 32. */
+  /** Records per export request; keep it small for keepalive requests. Default 32, range 1 to 1000. */
   maxExportBatchSize?: number;
-  /** Records held in memory; beyond it new records are dropped and counted. Default 20000. */
+  /**
+   * Records held in memory, queued or being sent; beyond it new records are dropped and counted.
+   * Default 20000 (about 8 MB), range 1 to 1000000.
+   */
   maxQueueSize?: number;
+  /** Longest wait between two retries while the collector is unreachable, in ms. Default 10000, range 1000 to 600000. */
+  maxRetryDelayMillis?: number;
 }
 
 /**
- * Delivery counters of a {@link PageHideBatchProcessor}.
+ * Delivery counters of a {@link PageHideBatchProcessor}, live: every record emitted is exported,
+ * dropped or pending.
  *
  * @example
  * ```ts
- * const { exported, droppedQueueFull, droppedExportFailed }: PageHideBatchStats = processor.stats;
+ * const { exported, droppedQueueFull, droppedExportFailed, pending }: PageHideBatchStats = processor.stats;
  * ```
  */
 export interface PageHideBatchStats {
+  /** Records the exporter confirmed. */
   exported: number;
+  /** Records dropped because queued and in-flight records already filled `maxQueueSize`. */
   droppedQueueFull: number;
+  /** Records dropped because the collector refused them (4xx), the exporter threw, or an export failed during shutdown. */
   droppedExportFailed: number;
+  /** Records whose export failed and that went back to the queue (a record retried twice counts twice). */
+  retried: number;
+  /** Records a page-hide flush sent while exports were failing: lost if the page was unloaded before the collector answered. */
+  sentOnHideWhileFailing: number;
+  /** Records queued or being sent. */
+  readonly pending: number;
 }
 
+/** The option rules (see src/option-normalizer.ts); documented in docs/browser.md. */
+const RULES = {
+  scheduledDelayMillis: { default: 1_000, min: 0, max: 3_600_000, unit: 'ms' },
+  maxExportBatchSize: { default: 32, min: 1, max: 1_000, unit: 'records' },
+  maxQueueSize: { default: 20_000, min: 1, max: 1_000_000, unit: 'records' },
+  maxRetryDelayMillis: { default: 10_000, min: 1_000, max: 600_000, unit: 'ms' },
+} as const;
+const OWNER = 'PageHideBatchProcessor';
+/** First backoff delay after a failure; it doubles per failed retry up to maxRetryDelayMillis. */
+const FIRST_RETRY_DELAY_MS = 1_000;
+/** Batches the processor keeps in flight in normal operation (a hide flush sends everything). */
+const MAX_CONCURRENT_EXPORTS = 4;
 const SUCCESS = 0; // ExportResultCode.SUCCESS
 
 /**
- * A batching LogRecordProcessor for browsers that flushes on page hide without waiting for an
- * export in flight, so a tab closed right after a click still delivers the click.
+ * True when the collector answered and refused the batch, so sending it again cannot help: an
+ * HTTP status other than 429, 502, 503, 504. The browser OTLP exporter says so only in its
+ * message ("... non-retryable status 400"); the Node one sets `code`. Network errors, timeouts
+ * and everything unknown are worth retrying.
+ */
+export function isRefused(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'number') return code !== 429 && (code < 502 || code > 504);
+  return /non-retryable status \d/.test(String((error as { message?: unknown } | undefined)?.message));
+}
+
+/**
+ * A batching LogRecordProcessor for browsers: flushes on page hide without waiting for an export
+ * in flight, so a tab closed right after a click still delivers the click, and retries failed
+ * batches with backoff, so a collector outage loses nothing while the page stays open.
  *
  * @example
  * ```ts
@@ -66,36 +121,61 @@ const SUCCESS = 0; // ExportResultCode.SUCCESS
  * import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
  * import { EvaluationEventHook, PageHideBatchProcessor } from 'openfeature-otel-tracking';
  *
- * const loggerProvider = new LoggerProvider({
- *   processors: [new PageHideBatchProcessor({ exporter: new OTLPLogExporter({ url: 'https://otel.example.com/v1/logs' }) })],
- * });
+ * const processor = new PageHideBatchProcessor({ exporter: new OTLPLogExporter({ url: 'https://otel.example.com/v1/logs' }) });
+ * const loggerProvider = new LoggerProvider({ processors: [processor] });
  * OpenFeature.addHooks(new EvaluationEventHook({ loggerProvider }));
+ * // later: processor.stats.droppedQueueFull, processor.stats.pending, ...
  * ```
  */
 export class PageHideBatchProcessor {
-  /** Records exported, and records dropped (queue full, export failed). */
-  readonly stats: PageHideBatchStats = { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0 };
+  /** Delivery counters, updated live. */
+  readonly stats: PageHideBatchStats;
   private readonly exporter: LogRecordExporterLike;
   private readonly delay: number;
   private readonly batchSize: number;
   private readonly queueSize: number;
+  private readonly maxRetryDelay: number;
   private queue: unknown[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inFlightRecords = 0;
   private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Retries scheduled since the last success; above 0, the collector is failing and only the retry timer sends. */
+  private failures = 0;
+  private pumping = false;
+  private stopping = false;
+  private shutdownPromise: Promise<void> | undefined;
   private readonly onVisibilityChange = (): void => {
-    if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.sendQueued();
+    if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.onPageHide();
   };
-  private readonly onPageHide = (): void => this.sendQueued();
+  private readonly onPageHide = (): void => {
+    const failing = this.failures > 0;
+    const sent = this.sendAll();
+    if (failing) this.stats.sentOnHideWhileFailing += sent;
+  };
 
   constructor(options: PageHideBatchProcessorOptions) {
     if (options === null || typeof options !== 'object' || typeof options.exporter?.export !== 'function') {
       throw new TypeError('openfeature-otel-tracking: PageHideBatchProcessor needs { exporter }, a LogRecordExporter');
     }
     this.exporter = options.exporter;
-    this.delay = options.scheduledDelayMillis ?? 1_000;
-    this.batchSize = Math.max(1, Math.floor(options.maxExportBatchSize ?? 32));
-    this.queueSize = Math.max(this.batchSize, Math.floor(options.maxQueueSize ?? 20_000));
+    this.delay = numberOption(OWNER, 'scheduledDelayMillis', options.scheduledDelayMillis, RULES.scheduledDelayMillis);
+    this.queueSize = numberOption(OWNER, 'maxQueueSize', options.maxQueueSize, RULES.maxQueueSize);
+    const batchSize = numberOption(OWNER, 'maxExportBatchSize', options.maxExportBatchSize, RULES.maxExportBatchSize);
+    if (batchSize > this.queueSize) warnOption(`${OWNER}.maxExportBatchSize (${batchSize}) exceeds maxQueueSize; using ${this.queueSize}`);
+    this.batchSize = Math.min(batchSize, this.queueSize);
+    this.maxRetryDelay = numberOption(OWNER, 'maxRetryDelayMillis', options.maxRetryDelayMillis, RULES.maxRetryDelayMillis);
+    const self = this;
+    this.stats = {
+      exported: 0,
+      droppedQueueFull: 0,
+      droppedExportFailed: 0,
+      retried: 0,
+      sentOnHideWhileFailing: 0,
+      get pending() {
+        return self.queue.length + self.inFlightRecords;
+      },
+    };
     const doc = (globalThis as { document?: EventTarget }).document;
     if (doc !== undefined) {
       // visibilitychange covers tab switches and mobile backgrounding; pagehide covers browsers that
@@ -107,69 +187,151 @@ export class PageHideBatchProcessor {
 
   /** Queues a record; a full batch is sent at once, a partial one after the delay. */
   onEmit(record: unknown): void {
-    if (this.stopped) return;
-    if (this.queue.length >= this.queueSize) {
+    if (this.stopping) return;
+    if (this.queue.length + this.inFlightRecords >= this.queueSize) {
       this.stats.droppedQueueFull++;
       report('warn', 'page-queue-full', `flag telemetry dropped records: the page's queue (${this.queueSize}) is full; ${this.stats.droppedQueueFull} dropped so far`);
       return;
     }
     this.queue.push(record);
-    if (this.queue.length >= this.batchSize) {
-      this.sendQueued();
-    } else if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.sendQueued();
+    this.pump(false);
+  }
+
+  /**
+   * Normal operation: sends full batches (and a partial one when `partial`), at most
+   * MAX_CONCURRENT_EXPORTS at a time, nothing while the collector is failing (the retry timer
+   * sends then), and arms the batch timer for a partial batch left.
+   */
+  private pump(partial: boolean): void {
+    if (this.pumping) return; // an exporter that answers synchronously re-enters here
+    this.pumping = true;
+    try {
+      while (
+        this.failures === 0 &&
+        this.inFlight.size < MAX_CONCURRENT_EXPORTS &&
+        (this.queue.length >= this.batchSize || (partial && this.queue.length > 0))
+      ) {
+        this.sendBatch();
+      }
+    } finally {
+      this.pumping = false;
+    }
+    // At the in-flight limit, the next answer pumps again (a timer would spin while exports stall).
+    const blocked = this.failures > 0 || this.inFlight.size >= MAX_CONCURRENT_EXPORTS;
+    if (!blocked && this.queue.length > 0 && this.batchTimer === undefined && !this.stopping) {
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        this.pump(true);
       }, this.delay);
     }
   }
 
-  /** Hands every queued record to the exporter now, in batches, whatever is in flight. */
-  private sendQueued(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  /** Hands every queued record to the exporter now, whatever is in flight or backing off; returns how many. */
+  private sendAll(): number {
+    if (this.batchTimer !== undefined) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
     }
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.batchSize);
-      const done = new Promise<void>((resolve) => {
-        try {
-          this.exporter.export(batch, (result) => {
-            if (result.code === SUCCESS) {
-              this.stats.exported += batch.length;
-            } else {
-              this.stats.droppedExportFailed += batch.length;
-              report('warn', 'page-export-failed', `flag telemetry could not deliver ${batch.length} records; ${this.stats.droppedExportFailed} dropped so far`);
-            }
-            resolve();
-          });
-        } catch {
-          this.stats.droppedExportFailed += batch.length;
-          resolve();
-        }
-      });
-      this.inFlight.add(done);
-      void done.then(() => this.inFlight.delete(done));
-    }
+    // Bounded by what is queued now: a batch that fails synchronously goes back to the queue.
+    let remaining = this.queue.length;
+    const total = remaining;
+    while (remaining > 0 && this.queue.length > 0) remaining -= this.sendBatch();
+    return total - remaining;
   }
 
-  /** Sends everything queued and waits for every export in flight. */
+  private sendBatch(): number {
+    const batch = this.queue.splice(0, this.batchSize);
+    this.inFlightRecords += batch.length;
+    let settle = (): void => {};
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    this.inFlight.add(done);
+    let finished = false;
+    const finish = (result: ExportResultLike, threw: boolean): void => {
+      if (finished) return;
+      finished = true;
+      this.inFlightRecords -= batch.length;
+      this.inFlight.delete(done);
+      settle();
+      this.settled(batch, result, threw);
+    };
+    try {
+      this.exporter.export(batch, (result) => finish(result, false));
+    } catch {
+      finish({ code: 1 }, true);
+    }
+    return batch.length;
+  }
+
+  private settled(batch: unknown[], result: ExportResultLike, threw: boolean): void {
+    if (result?.code === SUCCESS) {
+      this.stats.exported += batch.length;
+      this.recovered();
+      return;
+    }
+    if (threw || this.stopping || isRefused(result?.error)) {
+      this.stats.droppedExportFailed += batch.length;
+      report('warn', 'page-export-failed', `flag telemetry could not deliver ${batch.length} records; ${this.stats.droppedExportFailed} dropped so far`);
+      // A refusal is an answer: the collector is reachable again.
+      if (!threw && !this.stopping) this.recovered();
+      return;
+    }
+    // Worth retrying: back to the front of the queue, in order; the bound already counted them.
+    this.queue.unshift(...batch);
+    this.stats.retried += batch.length;
+    if (this.retryTimer === undefined) this.scheduleRetry();
+  }
+
+  /** Backs off, then sends one batch; its answer decides whether the queue drains or waits longer. */
+  private scheduleRetry(): void {
+    if (this.batchTimer !== undefined) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+    }
+    const backoff = Math.min(this.maxRetryDelay, FIRST_RETRY_DELAY_MS * 2 ** Math.min(this.failures, 20));
+    const delay = Math.round(backoff * (0.5 + Math.random() / 2)); // jitter: pages do not retry in step
+    this.failures++;
+    report('warn', 'page-export-retry', `flag telemetry export failed; ${this.queue.length} records queued, retrying in ${delay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.queue.length > 0) this.sendBatch();
+      else this.failures = 0; // nothing waits; whatever is in flight settles on its own
+    }, delay);
+  }
+
+  private recovered(): void {
+    if (this.failures > 0) {
+      this.failures = 0;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+    }
+    if (!this.stopping) this.pump(false);
+  }
+
+  /** Sends everything queued (one attempt, backoff or not) and waits for every export in flight; failed batches stay queued. */
   async forceFlush(): Promise<void> {
-    this.sendQueued();
+    this.sendAll();
     await Promise.all([...this.inFlight]);
     await this.exporter.forceFlush?.();
   }
 
-  /** Flushes, stops listening to page events, and shuts the exporter down. */
-  async shutdown(): Promise<void> {
-    if (this.stopped) return;
-    const doc = (globalThis as { document?: EventTarget }).document;
-    if (doc !== undefined) {
-      doc.removeEventListener('visibilitychange', this.onVisibilityChange);
-      (globalThis as { removeEventListener?: EventTarget['removeEventListener'] }).removeEventListener?.('pagehide', this.onPageHide);
-    }
-    await this.forceFlush();
-    this.stopped = true;
-    await this.exporter.shutdown();
+  /** Stops retrying, sends everything (failures are dropped and counted), stops listening to page events, shuts the exporter down. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= (async () => {
+      this.stopping = true;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      const doc = (globalThis as { document?: EventTarget }).document;
+      if (doc !== undefined) {
+        doc.removeEventListener('visibilitychange', this.onVisibilityChange);
+        (globalThis as { removeEventListener?: EventTarget['removeEventListener'] }).removeEventListener?.('pagehide', this.onPageHide);
+      }
+      this.sendAll();
+      await Promise.all([...this.inFlight]);
+      await this.exporter.forceFlush?.();
+      await this.exporter.shutdown();
+    })();
+    return this.shutdownPromise;
   }
 }
