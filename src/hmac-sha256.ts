@@ -111,10 +111,10 @@ export function toHex(bytes: Uint8Array): string {
 const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
- * Returns a function computing HMAC-SHA-256(key, message) as lower-case hex, where the message is
- * UTF-8 encoded. The same key and message give the same output in every runtime.
+ * Returns a function computing HMAC-SHA-256(key, message) as lower-case hex, where a string
+ * message is UTF-8 encoded and bytes are taken as they are. The same key and message give the same output in every runtime.
  */
-export function createHmacSha256(key: string | Uint8Array): (message: string) => string {
+export function createHmacSha256(key: string | Uint8Array): (message: string | Uint8Array) => string {
   let keyBytes = typeof key === 'string' ? encoder.encode(key) : key;
   if (keyBytes.length > 64) keyBytes = sha256(keyBytes);
   const inner = new Uint8Array(64).fill(0x36);
@@ -127,6 +127,6 @@ export function createHmacSha256(key: string | Uint8Array): (message: string) =>
   compress(innerState, inner, 0);
   const outerState = Uint32Array.from(IV);
   compress(outerState, outer, 0);
-  return (message: string): string =>
-    toHex(finish(outerState, 64, finish(innerState, 64, encoder.encode(message))));
+  return (message: string | Uint8Array): string =>
+    toHex(finish(outerState, 64, finish(innerState, 64, typeof message === 'string' ? encoder.encode(message) : message)));
 }

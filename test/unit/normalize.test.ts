@@ -1,6 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createHmacSha256, sha256, toHex } from '../../src/hmac-sha256.js';
 import { Budget, DEFAULT_LIMITS, type Limits, normalize, resolveLimits } from '../../src/normalize.js';
 
 const limits: Limits = { ...DEFAULT_LIMITS };
@@ -98,25 +96,3 @@ describe('normalize keeps values JSON-safe AnyValues', () => {
     expect(warnings).toHaveLength(1);
   });
 });
-
-describe('HMAC-SHA-256 in plain TypeScript', () => {
-  it('matches node:crypto for SHA-256 at every padding boundary', () => {
-    for (const length of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000]) {
-      const data = randomBytes(length);
-      expect(toHex(sha256(data))).toBe(createHash('sha256').update(data).digest('hex'));
-    }
-  });
-
-  it('matches node:crypto HMAC for random keys (short, 64-byte, long) and messages', () => {
-    for (let i = 0; i < 200; i++) {
-      const key = randomBytes([1, 16, 32, 64, 65, 200][i % 6]!);
-      const message = randomBytes(i * 3).toString('base64');
-      expect(createHmacSha256(key)(message)).toBe(createHmac('sha256', key).update(message).digest('hex'));
-    }
-  });
-
-  it('matches the RFC 4231 test case 2', () => {
-    expect(createHmacSha256('Jefe')('what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
-  });
-});
-
