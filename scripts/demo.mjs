@@ -7,9 +7,10 @@
 //   4. stops both (each flushes), then prints what landed where: counts per stream and variant.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectorBinary, collectorEnv, freePort, launchCollector } from './collector-process.mjs';
+import { seededRandom } from './seeded-random.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(process.env.OFFT_OUT_DIR ?? join(root, 'out'));
@@ -19,13 +20,6 @@ const children = [];
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
 const say = (message) => process.stdout.write(`${message}\n`);
-const freePort = () =>
-  new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
 
 async function waitFor(url, child, name) {
   for (let i = 0; i < 600; i++) {
@@ -58,23 +52,20 @@ async function stop(child) {
 
 say('1/4 building the library and the slim collector (first run: several minutes)');
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-const bin = execFileSync('bash', [join(root, 'scripts', 'build-collector.sh')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
-  .trim()
-  .split('\n')
-  .at(-1);
+const bin = collectorBinary(); // OFFT_COLLECTOR_BIN when set, else built or reused from the cache
 
 say(`2/4 starting the collector (${relative(root, bin) || bin}) writing into ${relative(root, outDir) || outDir}/`);
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const [grpc, http, health, servicePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-const collector = start(bin, [`--config=${join(root, 'collector-config', 'otelcol.yaml')}`], {
-  OTLP_GRPC_ENDPOINT: `127.0.0.1:${grpc}`,
-  OTLP_HTTP_ENDPOINT: `127.0.0.1:${http}`,
-  HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-  OFFT_OUT_DIR: outDir,
-  OFFT_STORAGE_DIR: join(outDir, 'queue'),
-}, 'collector');
-await waitFor(`http://127.0.0.1:${health}/`, collector, 'collector');
+const ports = { grpc: await freePort(), http: await freePort(), health: await freePort() };
+const servicePort = await freePort();
+const http = ports.http;
+const collector = await launchCollector({
+  bin,
+  configs: [join(root, 'collector-config', 'otelcol.yaml')],
+  env: collectorEnv({ ports, outDir }),
+  healthPort: ports.health,
+});
 
 say(`3/4 starting the demo service and sending ${users} shoppers through checkout`);
 const service = start(process.execPath, [join(root, 'examples', 'demo', 'service.mjs')], {
@@ -84,8 +75,7 @@ const service = start(process.execPath, [join(root, 'examples', 'demo', 'service
 }, 'demo service');
 const base = `http://127.0.0.1:${servicePort}`;
 await waitFor(`${base}/healthz`, service, 'demo service');
-let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = seededRandom(42);
 const sent = { blue: 0, green: 0, purchases: 0 };
 for (let i = 0; i < users; i++) {
   const user = `shopper-${i}`;
@@ -99,8 +89,9 @@ for (let i = 0; i < users; i++) {
   }
 }
 await stop(service);
-await stop(collector);
-if (process.env.DEMO_VERBOSE) say(`${service.log()}\n${collector.log()}`);
+const collectorExit = await collector.stop(); // SIGTERM: the file exporters flush
+if (collectorExit !== 0) throw new Error(`collector exited with ${collectorExit}:\n${collector.output()}`);
+if (process.env.DEMO_VERBOSE) say(`${service.log()}\n${collector.output()}`);
 
 say('4/4 what landed where\n');
 const lines = (file) => (existsSync(join(outDir, file)) ? readFileSync(join(outDir, file), 'utf8').split('\n').filter(Boolean) : []);
