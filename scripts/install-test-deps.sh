@@ -25,6 +25,30 @@ fi
 "$VENV/bin/python" -c "import moto.server" || die "moto in $VENV is broken; delete the folder and run again"
 echo "OFFT_MOTO_SERVER=$VENV/bin/moto_server"
 
+# --- readout statistics oracle (PyPI: gbstats, scipy, statsmodels) ----------------------------
+# scripts/readout-oracle.py re-computes test/fixtures/readout-oracle.json; npm test checks that the
+# committed file matches. The venv name carries a hash of the pins, so a pin change reinstalls.
+# gbstats 0.8.0 needs pandas < 2, whose wheels stop at Python 3.11.
+ORACLE_REQS="$(dirname "$0")/readout-oracle-requirements.txt"
+ORACLE_VENV="$CACHE_DIR/venv-readout-oracle-$(sha256sum "$ORACLE_REQS" | cut -c1-12)"
+# Runs at the same time (several test runs on one machine) wait here instead of deleting each other's venv.
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/.readout-oracle.lock"
+flock 9
+if [[ ! -f "$ORACLE_VENV/.complete" || ! -x "$ORACLE_VENV/bin/python" ]]; then
+  log "installing the readout oracle (gbstats, scipy, statsmodels) into $ORACLE_VENV"
+  started=$SECONDS
+  rm -rf "$ORACLE_VENV"
+  python3 -m venv "$ORACLE_VENV"
+  "$ORACLE_VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ORACLE_REQS" >&2 \
+    || die "pip could not install $ORACLE_REQS (it needs Python <= 3.11 for pandas 1.5 wheels; python3 is $(python3 --version 2>&1))"
+  touch "$ORACLE_VENV/.complete"
+  log "readout oracle installed in $((SECONDS - started)) s"
+fi
+"$ORACLE_VENV/bin/python" -c "import gbstats, scipy, statsmodels" || die "the readout oracle in $ORACLE_VENV is broken; delete the folder and run again"
+flock -u 9
+echo "OFFT_READOUT_ORACLE_PYTHON=$ORACLE_VENV/bin/python"
+
 # --- Chromium (Debian package) for the browser end-to-end tests ---------------------------------
 # Driven by playwright-core with executablePath; `npx playwright install` downloads a browser build
 # from outside the package registries, which CI cannot reach. A missing browser is a failure.

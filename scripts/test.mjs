@@ -77,6 +77,9 @@ step('typecheck', process.execPath, [join(root, 'node_modules', 'typescript', 'b
 step('typecheck tests', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'test/tsconfig.json']);
 step('typecheck the web example', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'examples/web/tsconfig.json']);
 step('lint (ESLint, type-aware typescript-eslint rules)', process.execPath, [join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+// The readout statistics tests compare to test/fixtures/readout-oracle.json; re-compute it with
+// scipy/statsmodels/gbstats (venv from install-test-deps.sh) and fail if the committed file is stale.
+step('readout statistics oracle is current (scripts/readout-oracle.py --check)', process.env.OFFT_READOUT_ORACLE_PYTHON ?? 'python3', [join(root, 'scripts', 'readout-oracle.py'), '--check', join(root, 'test', 'fixtures', 'readout-oracle.json')]);
 step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, ...vitestArgs('unit')]);
 for (const major of ['22', '24']) {
   step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, ...vitestArgs('unit')]);
