@@ -1,0 +1,110 @@
+// Copyright The openfeature-otel-tracking Authors
+// SPDX-License-Identifier: Apache-2.0
+
+package goffsqsexporter // import "offt/collector-components/goffsqsexporter"
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/thomaspoignant/go-feature-flag/exporter"
+	goffsqs "github.com/thomaspoignant/go-feature-flag/exporter/sqsexporter"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.uber.org/zap"
+
+	"offt/collector-components/goffevent"
+)
+
+// sqsExporter hands the events to GOFF's own sqs exporter
+// (github.com/thomaspoignant/go-feature-flag/exporter/sqsexporter), one event per call, so that
+// when a SendMessage fails only that event and the ones after it are given back to the
+// exporterhelper for retry: the messages already sent are not sent twice.
+type sqsExporter struct {
+	cfg       *Config
+	eventType goffevent.EventType
+	awsConfig *aws.Config
+	logger    *zap.Logger
+}
+
+func newSQSExporter(cfg *Config, logger *zap.Logger) *sqsExporter {
+	return &sqsExporter{cfg: cfg, eventType: goffevent.EventType(cfg.EventType), logger: logger}
+}
+
+// start loads the AWS configuration once (GOFF would load it on the first export).
+func (e *sqsExporter) start(ctx context.Context, _ component.Host) error {
+	var opts []func(*awsconfig.LoadOptions) error
+	if e.cfg.Region != "" {
+		opts = append(opts, awsconfig.WithRegion(e.cfg.Region))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return fmt.Errorf("goff_sqs: AWS configuration: %w", err)
+	}
+	if e.cfg.Endpoint != "" {
+		cfg.BaseEndpoint = aws.String(e.cfg.Endpoint)
+	}
+	e.awsConfig = &cfg
+	return nil
+}
+
+func (e *sqsExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
+	records, events := collect(ld, e.eventType, e.cfg.Source)
+	if len(events) == 0 {
+		return nil
+	}
+	// A GOFF exporter per export call: GOFF creates its SQS client lazily, unsynchronised.
+	goff := &goffsqs.Exporter{QueueURL: e.cfg.QueueURL, AwsConfig: e.awsConfig}
+	for i, event := range events {
+		if err := goff.Export(ctx, nil, []exporter.ExportableEvent{event}); err != nil {
+			return consumererror.NewLogs(fmt.Errorf("goff_sqs: %d of %d events not sent: %w", len(events)-i, len(events), err), logsOf(records[i:]))
+		}
+	}
+	return nil
+}
+
+// record is one log record with the resource and scope it came with.
+type record struct {
+	rl plog.ResourceLogs
+	sl plog.ScopeLogs
+	lr plog.LogRecord
+}
+
+// collect returns the records of the event type and their GOFF events, in order.
+func collect(ld plog.Logs, t goffevent.EventType, source string) ([]record, []exporter.ExportableEvent) {
+	name := t.EventName()
+	records := make([]record, 0, ld.LogRecordCount())
+	events := make([]exporter.ExportableEvent, 0, ld.LogRecordCount())
+	for _, rl := range ld.ResourceLogs().All() {
+		for _, sl := range rl.ScopeLogs().All() {
+			for _, lr := range sl.LogRecords().All() {
+				if lr.EventName() != name {
+					continue
+				}
+				records = append(records, record{rl, sl, lr})
+				if t == goffevent.Tracking {
+					events = append(events, goffevent.NewTrackingEvent(lr))
+				} else {
+					events = append(events, goffevent.NewFeatureEvent(lr, source))
+				}
+			}
+		}
+	}
+	return records, events
+}
+
+// logsOf copies records (with their resource and scope) into new logs, for a retry.
+func logsOf(records []record) plog.Logs {
+	out := plog.NewLogs()
+	for _, r := range records {
+		rl := out.ResourceLogs().AppendEmpty()
+		r.rl.Resource().CopyTo(rl.Resource())
+		sl := rl.ScopeLogs().AppendEmpty()
+		r.sl.Scope().CopyTo(sl.Scope())
+		r.lr.CopyTo(sl.LogRecords().AppendEmpty())
+	}
+	return out
+}
