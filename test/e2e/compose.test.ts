@@ -8,100 +8,36 @@
  * at `docker compose up` time, or silently: bind mounts of missing paths (docker creates an empty
  * directory), services that start before their dependencies are healthy, a collector config
  * the container's collector would reject, credentials that differ between the collector,
- * ClickHouse and Grafana, and a dashboard whose queries or datasource uid do not match what is
- * provisioned or what the clickhouse exporter writes.
+ * ClickHouse and Grafana. The Grafana provisioning has its own file (grafana-provisioning.test.ts).
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix, relative } from 'node:path';
-import { promisify } from 'node:util';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { CONFIG_DIR, ROOT, collectorBinary } from '../fixtures/collector.js';
+import { ROOT, collectorBinary } from '../fixtures/collector.js';
+import {
+  type Report,
+  type Service,
+  service as composeService,
+  env,
+  hostPath,
+  loadComposeReport,
+  manifestVersion,
+  removeVolumeDirs,
+  run,
+} from '../fixtures/compose.js';
 
-const run = promisify(execFile);
-const COMPOSE_FILE = join(ROOT, 'docker-compose.yml');
-const GRAFANA_DIR = join(ROOT, 'examples', 'grafana', 'provisioning');
 const EXCEPTION_KEY = 'x-healthcheck-exception';
-
-interface Mount {
-  type: string;
-  source: string;
-  target: string;
-  readOnly: boolean;
-}
-interface Service {
-  image: string;
-  build: { context: string; dockerfile: string } | null;
-  command: string[];
-  environment: Record<string, string | null>;
-  bindMounts: Mount[];
-  mounts: Mount[];
-  ports: string[];
-  healthcheck: { test: string[]; disabled: boolean } | null;
-  dependsOn: Record<string, string>;
-  extensions: Record<string, unknown>;
-}
-interface Report {
-  name: string;
-  workingDir: string;
-  services: Record<string, Service>;
-  volumes: string[];
-}
 
 let report: Report;
 let composeCheckSeconds = 0;
-const tempDirs: string[] = [];
+const service = (name: string): Service => composeService(report, name);
 
 beforeAll(async () => {
-  // The Go module is scripts/compose-check (the repository root has no go.mod), hence -C. The
-  // first run downloads compose-go from the module proxy and compiles it (~30 s cold).
-  const started = Date.now();
-  const { stdout } = await run('go', ['-C', join(ROOT, 'scripts', 'compose-check'), 'run', '.', COMPOSE_FILE], {
-    cwd: ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  composeCheckSeconds = (Date.now() - started) / 1000;
-  report = JSON.parse(stdout) as Report;
+  ({ report, seconds: composeCheckSeconds } = await loadComposeReport());
 });
 
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function service(name: string): Service {
-  const svc = report.services[name];
-  if (svc === undefined) throw new Error(`docker-compose.yml has no service '${name}'`);
-  return svc;
-}
-
-function env(svc: Service, key: string): string {
-  const value = svc.environment[key];
-  if (value === undefined || value === null) throw new Error(`${key} is not set in the service's environment`);
-  return value;
-}
-
-/** Maps a path inside a service's container to the host through its mounts (the longest match). */
-function hostPath(svc: Service, containerPath: string, volumeDirs: Map<string, string>): string | undefined {
-  const mount = [...svc.mounts]
-    .filter((m) => containerPath === m.target || containerPath.startsWith(`${m.target}/`))
-    .sort((a, b) => b.target.length - a.target.length)[0];
-  if (mount === undefined) return undefined;
-  const rest = posix.relative(mount.target, containerPath);
-  if (mount.type === 'bind') return join(mount.source, rest);
-  if (mount.type === 'volume') {
-    // A named volume has no host path: stand in a fresh temp dir per volume.
-    let dir = volumeDirs.get(mount.source);
-    if (dir === undefined) {
-      dir = mkdtempSync(join(tmpdir(), `offt-volume-${mount.source}-`));
-      tempDirs.push(dir);
-      volumeDirs.set(mount.source, dir);
-    }
-    return join(dir, rest);
-  }
-  return undefined;
-}
+afterAll(removeVolumeDirs);
 
 /** The container port of each published port ("host_ip:published->target/proto"). */
 function containerPorts(svc: Service): number[] {
@@ -110,14 +46,6 @@ function containerPorts(svc: Service): number[] {
 
 function portOf(endpoint: string): number {
   return Number(/:(\d+)(?:[/?].*)?$/.exec(endpoint)?.[1]);
-}
-
-/** The contrib component version the slim collector is built from (collector-config/manifest.yaml). */
-function manifestVersion(): string {
-  const manifest = parseYaml(readFileSync(join(CONFIG_DIR, 'manifest.yaml'), 'utf8')) as { exporters: { gomod: string }[] };
-  const clickhouse = manifest.exporters.find((e) => e.gomod.includes('/exporter/clickhouseexporter '));
-  if (clickhouse === undefined) throw new Error('manifest.yaml has no clickhouseexporter');
-  return clickhouse.gomod.split(' ')[1] ?? '';
 }
 
 describe('docker-compose.yml, loaded by compose-go (the docker compose loader)', () => {
@@ -263,137 +191,5 @@ describe('docker-compose.yml, loaded by compose-go (the docker compose loader)',
       throw new Error(`${bin} ${args.join(' ')} failed:\n${error.stderr ?? ''}${error.stdout ?? ''}${error.message}`);
     });
     expect(result.stderr).not.toMatch(/error/i);
-  });
-});
-
-describe('Grafana provisioning (examples/grafana/provisioning)', () => {
-  interface Datasource {
-    name: string;
-    uid: string;
-    type: string;
-    jsonData: Record<string, unknown>;
-    secureJsonData?: Record<string, unknown>;
-  }
-  interface Target {
-    datasource?: { uid?: string; type?: string };
-    rawSql?: string;
-    refId?: string;
-  }
-  interface Dashboard {
-    uid: string;
-    title: string;
-    panels: { id: number; title: string; datasource?: { uid?: string }; targets?: Target[] }[];
-    templating: { list: { name: string; type: string; query?: string; datasource?: { uid?: string } }[] };
-  }
-
-  const readYaml = <T>(path: string): T => parseYaml(readFileSync(path, 'utf8')) as T;
-  const datasourceFile = join(GRAFANA_DIR, 'datasources', 'clickhouse.yaml');
-  const providerFile = join(GRAFANA_DIR, 'dashboards', 'dashboards.yaml');
-  const dashboardFile = join(GRAFANA_DIR, 'dashboards', 'flag-experiments.json');
-
-  function clickhouseDatasource(): Datasource {
-    const { apiVersion, datasources } = readYaml<{ apiVersion: number; datasources: Datasource[] }>(datasourceFile);
-    expect(apiVersion).toBe(1);
-    const ds = datasources.filter((d) => d.type === 'grafana-clickhouse-datasource');
-    expect(ds).toHaveLength(1);
-    return ds[0] as Datasource;
-  }
-
-  function dashboard(): Dashboard {
-    return JSON.parse(readFileSync(dashboardFile, 'utf8')) as Dashboard;
-  }
-
-  function allSql(board: Dashboard): { where: string; sql: string }[] {
-    return [
-      ...board.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: `panel '${p.title}' ${t.refId ?? ''}`, sql: t.rawSql ?? '' }))),
-      ...board.templating.list.filter((v) => v.type === 'query').map((v) => ({ where: `variable $${v.name}`, sql: v.query ?? '' })),
-    ];
-  }
-
-  it('parses (YAML and JSON) and is mounted where Grafana reads provisioning', () => {
-    const grafana = service('grafana');
-    const mount = grafana.bindMounts.find((m) => m.target === '/etc/grafana/provisioning');
-    expect(mount?.source).toBe(GRAFANA_DIR);
-    const { providers } = readYaml<{ providers: { type: string; options: { path: string } }[] }>(providerFile);
-    expect(providers).toHaveLength(1);
-    // The provider's container path, mapped back through the mount, holds the dashboard.
-    const providerDir = hostPath(grafana, providers[0]?.options.path ?? '', new Map());
-    expect(providerDir).toBe(join(GRAFANA_DIR, 'dashboards'));
-    expect(existsSync(join(providerDir ?? '', 'flag-experiments.json'))).toBe(true);
-    expect(dashboard().uid).toBe('offt-flag-experiments');
-  });
-
-  it("uses the provisioned ClickHouse datasource uid in every panel, query and variable", () => {
-    const { uid } = clickhouseDatasource();
-    const board = dashboard();
-    expect(board.panels.length).toBeGreaterThanOrEqual(3);
-    for (const panel of board.panels) {
-      expect(panel.datasource?.uid, `panel '${panel.title}'`).toBe(uid);
-      expect(panel.targets?.length, `panel '${panel.title}' has no query`).toBeGreaterThan(0);
-      for (const target of panel.targets ?? []) expect(target.datasource?.uid, `panel '${panel.title}' query`).toBe(uid);
-    }
-    const variables = board.templating.list.map((v) => v.name);
-    expect(variables).toEqual(expect.arrayContaining(['flag', 'event']));
-    for (const variable of board.templating.list) expect(variable.datasource?.uid, `$${variable.name}`).toBe(uid);
-  });
-
-  it('gets every ${VAR} of the datasource from the grafana service environment, and the plugin from GF_PLUGINS_PREINSTALL_SYNC', () => {
-    const grafana = service('grafana');
-    const text = readFileSync(datasourceFile, 'utf8').replace(/^\s*#.*$/gm, '');
-    const referenced = [...text.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g)].map((m) => m[1] ?? '');
-    expect(referenced.length).toBeGreaterThan(0);
-    for (const name of referenced) expect(grafana.environment[name], `${name} for the datasource`).toBeTruthy();
-    expect(env(grafana, 'OFFT_CLICKHOUSE_HOST')).toBe('clickhouse');
-    const plugins = env(grafana, 'GF_PLUGINS_PREINSTALL_SYNC').split(',');
-    // Pinned with @version, so every run provisions against the same plugin.
-    expect(plugins.some((p) => /^grafana-clickhouse-datasource@\d+\.\d+\.\d+$/.test(p.trim()))).toBe(true);
-    expect(clickhouseDatasource().type).toBe('grafana-clickhouse-datasource');
-  });
-
-  it("queries only columns of the clickhouse exporter's otel_logs DDL and attributes of the wire contract", async () => {
-    // The exporter's own CREATE TABLE template, at the manifest's version, from the Go module proxy.
-    const module = `github.com/open-telemetry/opentelemetry-collector-contrib/exporter/clickhouseexporter@${manifestVersion()}`;
-    const { stdout } = await run('go', ['mod', 'download', '-json', module], {
-      cwd: tmpdir(),
-      // As scripts/build-collector.sh does: the checksum database has no entry for some contrib
-      // modules (clickhouseexporter among them); their hashes still come from the proxy over TLS.
-      env: { ...process.env, GONOSUMDB: [process.env['GONOSUMDB'], process.env['OFFT_GONOSUMDB'] ?? 'github.com/open-telemetry/opentelemetry-collector-contrib'].filter(Boolean).join(',') },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const dir = (JSON.parse(stdout) as { Dir: string }).Dir;
-    const ddl = readFileSync(join(dir, 'internal', 'sqltemplates', 'logs_table.sql'), 'utf8');
-    const columns = new Set([...ddl.matchAll(/^\s*`([A-Za-z]+)`\s+\S/gm)].map((m) => m[1]));
-    expect([...columns]).toEqual(expect.arrayContaining(['Timestamp', 'EventName', 'LogAttributes', 'ServiceName']));
-
-    const contract = new Set([
-      'feature_flag.key',
-      'feature_flag.result.variant',
-      'feature_flag.result.value',
-      'feature_flag.result.reason',
-      'feature_flag.provider.name',
-      'feature_flag.context.id',
-      'feature_flag.version',
-      'feature_flag.set.id',
-      'error.type',
-      'feature_flag.error.message',
-      'openfeature.context',
-      'openfeature.flag.metadata',
-      'openfeature.tracking.name',
-      'openfeature.tracking.value',
-      'openfeature.tracking.details',
-    ]);
-    const queries = allSql(dashboard());
-    for (const { where, sql } of queries) {
-      expect(sql, where).toMatch(/\bFROM otel_logs\b/);
-      // CamelCase words are otel_logs columns (SQL keywords are upper case, functions camelCase).
-      const used = [...sql.replace(/--.*$/gm, '').replace(/'[^']*'/g, "''").matchAll(/\b[A-Z][a-z]+[A-Za-z]*\b/g)].map((m) => m[0]);
-      for (const column of used) expect(columns.has(column), `${where}: column ${column}`).toBe(true);
-      for (const [, key] of sql.matchAll(/LogAttributes\['([^']+)'\]/g)) expect(contract.has(key ?? ''), `${where}: attribute ${key}`).toBe(true);
-      for (const [, name] of sql.matchAll(/EventName = '([^']+)'/g)) expect(['feature_flag.evaluation', 'openfeature.tracking']).toContain(name);
-    }
-    // (b) and (c) join tracking events to the exposure of the same subject.
-    const joins = queries.filter(({ sql }) => /JOIN exposures/.test(sql) || /JOIN conversions/.test(sql));
-    expect(joins.length).toBeGreaterThanOrEqual(2);
-    for (const { sql } of joins) expect(sql).toContain("LogAttributes['feature_flag.context.id']");
   });
 });
