@@ -191,13 +191,15 @@ export function compareVariants(control: SampleStats, treatment: SampleStats, op
     const { moments, cuped } = effectMoments(control, treatment, o);
     const { estimate, variance, a, b } = moments;
     const withCuped = (r: ComparisonResult): ComparisonResult => (cuped ? { ...r, cuped } : r);
-    if (a.variance <= 0 || b.variance <= 0 || !(variance > 0)) {
-      return withCuped(neutral(control, treatment, o, 'zero-variance', 'an arm has zero variance: every unit has the same value'));
-    }
+    const zeroVariance = (): ComparisonResult =>
+      withCuped(neutral(control, treatment, o, 'zero-variance', 'an arm has zero variance: every unit has the same value'));
+    // gbstats EffectMoments.compute_result: zero variance first, then a zero baseline
+    if (!(a.variance > 0) || !(b.variance > 0)) return zeroVariance();
     const controlMean = sampleMean(control).mean;
     if (o.relative && controlMean === 0) {
       return withCuped(neutral(control, treatment, o, 'zero-control-mean', 'the control mean is 0, so a relative lift is undefined; use difference: "absolute"'));
     }
+    if (!(variance > 0)) return zeroVariance();
     const se = Math.sqrt(variance);
     const df = welchDegreesOfFreedom(a, b);
     const test = o.tuning === null ? twoSidedTTest(estimate, se, df, o.alpha) : sequentialTwoSidedTest(estimate, se, a.n + b.n, o.alpha, o.tuning);

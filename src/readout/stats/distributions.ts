@@ -136,6 +136,7 @@ export function betaIncomplete(x: number, a: number, b: number, y = 1 - x): numb
  */
 export function normalCdf(z: number): number {
   if (Number.isNaN(z)) return Number.NaN;
+  if (!Number.isFinite(z)) return z > 0 ? 1 : 0;
   const half = 0.5 * gammaQ(0.5, (z * z) / 2);
   return z < 0 ? half : 1 - half;
 }
@@ -231,5 +232,6 @@ export function studentTQuantile(p: number, df: number): number {
 export function chiSquareSurvival(x: number, df: number): number {
   if (Number.isNaN(x) || !(df > 0)) return Number.NaN;
   if (x <= 0) return 1;
+  if (x === Infinity) return 0;
   return gammaQ(df / 2, x / 2);
 }

@@ -60,6 +60,7 @@ export function sampleRatioMismatch(counts: number[], weights?: number[]): SrmRe
   if (!w.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return invalid(counts, 'weights must be finite numbers >= 0');
   const totalWeight = w.reduce((s, x) => s + x, 0);
   const totalObserved = counts.reduce((s, x, i) => s + (w[i]! > 0 ? x : 0), 0);
+  if (!Number.isFinite(totalWeight) || !Number.isFinite(totalObserved)) return invalid(counts, 'counts or weights too large to add up');
   const active = w.filter((x) => x > 0).length;
   const expected = w.map((x) => (totalWeight > 0 ? (x / totalWeight) * totalObserved : 0));
   let chiSquare = 0;
