@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type * as ClickHouseModule from '@clickhouse/client';
 import { ReadoutError } from './errors.js';
 import { decodeRow } from './rows.js';
 import { CLICKHOUSE_DIALECT, readoutSql } from './sql-core.js';
@@ -53,7 +54,7 @@ export function redactUrl(url: string): string {
  * ```
  */
 export async function readClickHouse(options: ClickHouseReadOptions, spec: ReadoutSpec): Promise<{ rows: VariantRow[]; sql: string }> {
-  let clickhouse: typeof import('@clickhouse/client');
+  let clickhouse: typeof ClickHouseModule;
   try {
     clickhouse = await import('@clickhouse/client');
   } catch {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type * as DuckDbModule from '@duckdb/node-api';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decodeRow } from './rows.js';
@@ -73,7 +74,7 @@ export function fileSource(dir: string, spec: ReadoutSpec, format: FileFormat = 
   return { source: goffFilesSource(files.feature, files.tracking, spec), format: 'goff', files: [...files.feature, ...files.tracking] };
 }
 
-type DuckDb = typeof import('@duckdb/node-api');
+type DuckDb = typeof DuckDbModule;
 
 async function loadDuckDb(): Promise<DuckDb> {
   try {
@@ -104,7 +105,7 @@ export async function readFiles(dir: string, spec: ReadoutSpec, options: FileRea
     const json = await connection.runAndReadAll(`SELECT install_mode FROM duckdb_extensions() WHERE extension_name = 'json'`);
     const mode = json.getRowObjectsJS()[0]?.['install_mode'];
     if (mode !== 'STATICALLY_LINKED') {
-      throw new ReadoutError('missing-engine', `this DuckDB build has no built-in JSON reader (json extension: ${String(mode)}); it would need a download`);
+      throw new ReadoutError('missing-engine', `this DuckDB build has no built-in JSON reader (json extension: ${JSON.stringify(mode)}); it would need a download`);
     }
     const result = await connection.runAndReadAll(sql);
     return { rows: result.getRowObjectsJS().map((row) => decodeRow(row, spec)), format, files, sql };

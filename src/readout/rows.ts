@@ -47,7 +47,7 @@ export function decodeRow(row: Record<string, unknown>, spec: ReadoutSpec): Vari
     }
     return sums;
   });
-  const result: VariantRow = { variant: String(row['variant'] ?? ''), bucket: n('bucket'), units: n('units'), exposures: n('exposures'), metrics };
+  const result: VariantRow = { variant: typeof row['variant'] === 'string' ? row['variant'] : '', bucket: n('bucket'), units: n('units'), exposures: n('exposures'), metrics };
   if (row['first_min'] !== null && row['first_min'] !== undefined) result.firstExposureMin = n('first_min');
   if (row['first_max'] !== null && row['first_max'] !== undefined) result.firstExposureMax = n('first_max');
   return result;

@@ -29,12 +29,12 @@ import { PSEUDO_VARIANT, type ReadoutSpec, UNREADABLE_UNIT } from './types.js';
 export interface SqlDialect {
   name: 'duckdb' | 'clickhouse';
   /** A string literal. */
-  str(value: string): string;
+  str: (value: string) => string;
   /**
    * Aggregate: the nearest-rank percentile p of expr, the ceil(p*n)-th smallest value. Spelled
    * out (sort, index) in both engines, because their built-in quantiles pick different ranks.
    */
-  percentile(expr: string, p: number): string;
+  percentile: (expr: string, p: number) => string;
 }
 
 /** DuckDB: standard SQL strings (quotes doubled, backslashes literal). */
