@@ -93,7 +93,8 @@ export class RetryingExporter implements LogRecordExporter {
     const run = (): void => {
       attempt++;
       this.inner.export(records, (result) => {
-        if (result.code === EXPORT_SUCCESS || this.stopping || !isRetryable(result.error)) {
+        const code: number = result.code;
+        if (code === EXPORT_SUCCESS || this.stopping || !isRetryable(result.error)) {
           resultCallback(result);
           return;
         }

@@ -85,13 +85,13 @@ export function countingMeterProvider(counters: DeliveryCounts, maxQueueSize: nu
         report(
           'warn',
           'export-failed',
-          `flag telemetry could not deliver records (${String(errorType).slice(0, 60)}); ${counters.droppedExportFailed} dropped so far`,
+          `flag telemetry could not deliver records (${typeof errorType === 'string' ? errorType.slice(0, 60) : 'export error'}); ${counters.droppedExportFailed} dropped so far`,
         );
       }
     },
   };
   const meter = Object.create(noop) as typeof noop;
-  meter.createCounter = ((name: string, metricOptions?: Parameters<typeof noop.createCounter>[1]) =>
-    name === PROCESSED_METRIC ? processed : noop.createCounter(name, metricOptions)) as typeof noop.createCounter;
+  meter.createCounter = (name: string, metricOptions?: Parameters<typeof noop.createCounter>[1]) =>
+    name === PROCESSED_METRIC ? processed : noop.createCounter(name, metricOptions);
   return { getMeter: () => meter };
 }

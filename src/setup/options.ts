@@ -176,7 +176,7 @@ const SETUP_DEFAULTS = Object.freeze({
   retryMaxDelayMillis: 5_000,
   /** How much longer than the retry window one export may take before the SDK gives up on it. */
   exportTimeoutHeadroomMillis: 30_000,
-  protocol: 'http/protobuf' as OtlpProtocol,
+  protocol: 'http/protobuf',
 });
 
 /**

@@ -35,7 +35,7 @@ export const EXPORTER_PACKAGES: Readonly<Record<OtlpProtocol, string>> = Object.
 export function resolveProtocol(option: unknown): OtlpProtocol {
   if (option !== undefined) {
     if (option === 'http/protobuf' || option === 'http/json') return option;
-    throw new TypeError(`openfeature-otel-tracking: protocol must be 'http/protobuf' or 'http/json', got ${JSON.stringify(String(option))}`);
+    throw new TypeError(`openfeature-otel-tracking: protocol must be 'http/protobuf' or 'http/json', got ${typeof option === 'string' ? JSON.stringify(option.slice(0, 40)) : typeof option}`);
   }
   const fromEnv = readEnv('OTEL_EXPORTER_OTLP_LOGS_PROTOCOL') ?? readEnv('OTEL_EXPORTER_OTLP_PROTOCOL');
   if (fromEnv === undefined) return DEFAULT_PROTOCOL;

@@ -20,8 +20,9 @@ function scripted(results: Result[]) {
       queueMicrotask(() => done(result));
     },
     forceFlush: async () => {},
-    shutdown: async () => {
+    shutdown: () => {
       shutdowns++;
+      return Promise.resolve();
     },
   };
   return { exporter, attempts, shutdowns: () => shutdowns };
