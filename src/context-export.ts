@@ -6,7 +6,7 @@
  * @module
  */
 import { createHmacSha256 } from './hmac-sha256.js';
-import { type Budget, type Limits, normalize } from './normalize.js';
+import { type Budget, type Limits, normalize, wellFormed } from './normalize.js';
 import type { AnyValue } from './otel-types.js';
 import { ATTR_OPENFEATURE_CONTEXT } from './semconv.js';
 
@@ -132,7 +132,7 @@ function createIdMapper(
 
 /** A subject id is a non-empty string; numbers are accepted and written as strings. */
 function toId(raw: unknown, budget: Budget): string | undefined {
-  if (typeof raw === 'string') return raw.length === 0 ? undefined : raw.length > 256 ? boundId(raw, budget) : raw;
+  if (typeof raw === 'string') return raw.length === 0 ? undefined : raw.length > 256 ? boundId(raw, budget) : wellFormed(raw, budget);
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'number' || typeof raw === 'bigint') {
     budget.note('a non-string targeting key was written as a string');
@@ -144,7 +144,8 @@ function toId(raw: unknown, budget: Budget): string | undefined {
 
 function boundId(raw: string, budget: Budget): string {
   budget.note('a targeting key longer than 256 characters was cut');
-  return `${raw.slice(0, 256)}…`;
+  const last = raw.charCodeAt(255);
+  return `${wellFormed(raw.slice(0, last >= 0xd800 && last <= 0xdbff ? 255 : 256), budget)}…`;
 }
 
 function createAttributePicker(allow: readonly string[] | '*'): ContextExporter['attributes'] {

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ContextExporter, addExportedContext } from './context-export.js';
-import { type Budget, type Limits, boundString, normalize } from './normalize.js';
+import { type Budget, type Limits, boundString, normalize, wellFormed } from './normalize.js';
 import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
 import {
   ATTR_ERROR_TYPE,
@@ -125,7 +125,7 @@ export function buildEvaluationRecord(
     attributes[ATTR_FEATURE_FLAG_RESULT_REASON] = boundString(lowerCode(reason), limits, budget);
   }
   const providerName = input.providerMetadata?.name;
-  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = providerName;
+  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = wellFormed(providerName, budget);
   if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
 
   const metadata = outcome.flagMetadata;

@@ -7,6 +7,8 @@
  * costs the valid ones next to it.
  *
  * Rules: Date → ISO string; BigInt → decimal string; NaN/±Infinity → "NaN"/"Infinity"/"-Infinity";
+ * integers beyond ±(2^53 − 1) → their `String(n)` (see {@link normalizeNumber}); -0 → 0; lone UTF-16
+ * surrogates in strings and map keys → U+FFFD (see {@link wellFormed});
  * functions, symbols and undefined → dropped from maps, `null` in arrays; Map → map; Set and typed
  * arrays → arrays; objects with `toJSON` → its result; Error → `{ name, message }`; other objects →
  * their own enumerable properties; cycles → "[Circular]"; past `maxDepth` → "[MaxDepth]"; strings
@@ -95,13 +97,74 @@ export function normalizeFields(
   return undefined;
 }
 
-/** Cuts a string to `limits.maxStringLength` and charges it to the budget. */
+/**
+ * The number as every OTLP encoding carries it exactly, or its `String(n)` when one cannot.
+ *
+ * The OTel JS SDK sends an integer-valued number as `intValue` and any other as `doubleValue`. Its
+ * OTLP/JSON serializer writes the integer as a bare JSON number with no range check, so 1e21 or
+ * -2^63 (printed as -9223372036854776000) overflows the collector's int64 and the collector
+ * rejects the whole request; protobuf writes a double instead. Between 2^53 and 2^63 both arrive,
+ * but differently: protobuf carries the double's exact value, JSON its shortest decimal padded with
+ * zeros (2^60 arrives as 1152921504606847000). Such integers had already lost precision in
+ * JavaScript, so they are sent as `String(n)`, the shortest decimal that parses back to the same
+ * double (`Number(s)`, Go's `strconv.ParseFloat`, ClickHouse `toFloat64`), identical over JSON and
+ * protobuf. Safe integers stay `intValue`, non-integers `doubleValue`; -0 becomes 0 (an int has no
+ * negative zero, which both encodings already did); NaN and ±Infinity become "NaN", "Infinity",
+ * "-Infinity" (JSON has no literal for them).
+ */
+export function normalizeNumber(value: number, budget: Budget): number | string {
+  if (Number.isSafeInteger(value)) return value === 0 ? 0 : value;
+  if (Number.isFinite(value)) {
+    if (!Number.isInteger(value)) return value;
+    budget.note('an integer beyond ±(2^53 − 1) was written as a string');
+    return String(value);
+  }
+  budget.note('a non-finite number was written as a string');
+  return String(value);
+}
+
+type WellFormedString = string & { isWellFormed?: () => boolean };
+
+/** A surrogate pair (kept) or a lone surrogate (replaced). No look-behind: Safari < 16.4 lacks it. */
+const SURROGATES = /[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
+
+const repairSurrogate = (match: string): string => (match.length === 2 ? match : '\uFFFD');
+
+/** `String.prototype.isWellFormed` where the runtime has it (ES2024, O(1) for Latin-1 strings), else a regular expression. */
+const isWellFormed: (value: string) => boolean =
+  typeof (String.prototype as WellFormedString).isWellFormed === 'function'
+    ? (value) => (value as WellFormedString).isWellFormed!()
+    : (value) => value.replace(SURROGATES, repairSurrogate) === value;
+
+/**
+ * The string with every lone UTF-16 surrogate replaced by U+FFFD, noted on the budget.
+ *
+ * OTLP strings are UTF-8 (proto3 `string`), which cannot hold a lone surrogate: the SDK's protobuf
+ * writer (TextEncoder) and the collector's JSON decoder both replace it with U+FFFD, silently. Doing
+ * it here makes both encodings deliver the same string and says so through diag.
+ */
+export function wellFormed(value: string, budget: Budget): string {
+  if (isWellFormed(value)) return value;
+  budget.note('a string with a lone UTF-16 surrogate was repaired (U+FFFD)');
+  return value.replace(SURROGATES, repairSurrogate);
+}
+
+/**
+ * Cuts a string to `limits.maxStringLength` (never between the two halves of a surrogate pair),
+ * repairs lone surrogates and charges it to the budget.
+ */
 export function boundString(value: string, limits: Limits, budget: Budget): string {
   budget.remaining -= value.length + 2;
-  if (value.length <= limits.maxStringLength) return value;
+  if (value.length <= limits.maxStringLength) return wellFormed(value, budget);
   budget.note('a string longer than maxStringLength was cut');
   budget.remaining += value.length - limits.maxStringLength;
-  return `${value.slice(0, limits.maxStringLength)}…`;
+  return `${wellFormed(cut(value, limits.maxStringLength), budget)}…`;
+}
+
+/** The first `length` UTF-16 units of `value`, one fewer if that would split a surrogate pair. */
+function cut(value: string, length: number): string {
+  const last = value.charCodeAt(length - 1);
+  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
 
 function visit(value: unknown, limits: Limits, budget: Budget, depth: number, path: object[]): AnyValue {
@@ -113,9 +176,7 @@ function visit(value: unknown, limits: Limits, budget: Budget, depth: number, pa
       return value;
     case 'number':
       budget.remaining -= 8;
-      if (Number.isFinite(value)) return value;
-      budget.note('a non-finite number was written as a string');
-      return String(value);
+      return normalizeNumber(value, budget);
     case 'bigint':
       budget.note('a BigInt was written as a string');
       return boundString(value.toString(), limits, budget);
@@ -167,9 +228,13 @@ function visitObject(
     if (ArrayBuffer.isView(value)) {
       const view = value as unknown as ArrayLike<number>;
       const length = typeof view.length === 'number' ? view.length : 0;
-      const items: number[] = [];
+      const items: (number | string)[] = [];
       const end = Math.min(length, limits.maxCollectionSize);
-      for (let i = 0; i < end; i++) items.push(Number(view[i]));
+      for (let i = 0; i < end; i++) {
+        // Float64Array may hold NaN or 1e21, BigInt64Array 64-bit integers: the same number rules apply.
+        const item = view[i] as unknown;
+        items.push(typeof item === 'bigint' ? item.toString() : normalizeNumber(Number(item), budget));
+      }
       budget.remaining -= end * 4;
       return items;
     }
@@ -283,7 +348,7 @@ function addField(
   const normalized = visit(item, limits, budget, depth + 1, path);
   if (normalized === undefined) return false;
   budget.remaining -= key.length + 3;
-  out[key.length <= limits.maxStringLength ? key : `${key.slice(0, limits.maxStringLength)}…`] = normalized;
+  out[key.length <= limits.maxStringLength ? wellFormed(key, budget) : `${wellFormed(cut(key, limits.maxStringLength), budget)}…`] = normalized;
   return true;
 }
 

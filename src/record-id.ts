@@ -90,7 +90,7 @@ export function createRecordIdGenerator(random?: RandomFill, now: () => number =
       fill = platformRandom();
       if (fill === undefined) {
         fill = mathRandom;
-        report('warn', 'record-id-no-crypto', 'globalThis.crypto.getRandomValues is missing: log.record.uid uses Math.random (unique, not cryptographic)');
+        report('warn', 'record-id-no-crypto', 'no crypto.getRandomValues: log.record.uid uses Math.random');
       }
     }
     fill(pool);

@@ -43,7 +43,9 @@ export const ATTR_FEATURE_FLAG_RESULT_VARIANT = 'feature_flag.result.variant' as
 /**
  * `any` (AnyValue: boolean, number, string, map or array; never a JSON string).
  * With `includeValue: 'semconv'` (the default) present only when there is no variant;
- * `'always'` and `'never'` override that.
+ * `'always'` and `'never'` override that. Numbers here and in every map follow one rule (see
+ * docs/wire-contract.md): safe integers are `int`, other finite numbers `double`, integers beyond
+ * ±(2^53 − 1) and NaN/±Infinity the string `String(n)`; lone UTF-16 surrogates become U+FFFD.
  *
  * @example `true`, `{ "color": "blue", "sizes": [1, 2] }`
  */
@@ -126,9 +128,14 @@ export const ATTR_OPENFEATURE_FLAG_METADATA = 'openfeature.flag.metadata' as con
 export const ATTR_OPENFEATURE_TRACKING_NAME = 'openfeature.tracking.name' as const;
 
 /**
- * `double`, present when the tracking details carried a finite numeric `value`.
+ * A number, present when the tracking details carried a finite numeric `value`. On the wire its
+ * OTLP type follows the value, as the OpenTelemetry JS SDK chooses it: `int` (`intValue`) when the
+ * number is an integer (`100`), `double` (`doubleValue`) otherwise (`99.77`), so a consumer must
+ * read both (the shipped collector and ClickHouse routes do). An integer beyond ±(2^53 − 1), which
+ * JavaScript already holds only approximately and OTLP/JSON cannot always carry, is written as the
+ * string `String(value)` (`"1e+21"`), which parses back to the same double; diag notes it.
  *
- * @example `99.77`
+ * @example `99.77`, `100`
  */
 export const ATTR_OPENFEATURE_TRACKING_VALUE = 'openfeature.tracking.value' as const;
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { type ContextExporter, addExportedContext } from './context-export.js';
-import { type Budget, type Limits, boundString, normalizeFields } from './normalize.js';
+import { type Budget, type Limits, boundString, normalizeFields, normalizeNumber, wellFormed } from './normalize.js';
 import type { LogAttributes, LogRecordLike } from './otel-types.js';
 import {
   ATTR_FEATURE_FLAG_CONTEXT_ID,
@@ -58,7 +58,7 @@ export function buildTrackingRecord(
   }
   const contextId = config.context.id(context?.['targetingKey'], budget);
   if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
-  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = providerName;
+  if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = wellFormed(providerName, budget);
   addExportedContext(attributes, config.context, context, limits, budget);
   return { eventName: EVENT_OPENFEATURE_TRACKING, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
 }
@@ -72,7 +72,8 @@ function addDetails(attributes: LogAttributes, details: Record<string, unknown>,
   }
   if (value !== undefined) {
     if (typeof value === 'number' && Number.isFinite(value)) {
-      attributes[ATTR_OPENFEATURE_TRACKING_VALUE] = value;
+      // An int or a double on the wire (the SDK's choice, by Number.isInteger); a string past ±(2^53 − 1).
+      attributes[ATTR_OPENFEATURE_TRACKING_VALUE] = normalizeNumber(value, budget);
     } else {
       budget.note(`the tracking value must be a finite number, got ${typeof value === 'number' ? String(value) : typeof value}; it was left out`);
     }

@@ -28,6 +28,10 @@ const HOSTILE: [string, unknown][] = [
   ['a 10 MB string', huge],
   ['depth 1000', deep],
   ['null', null],
+  ['1e21 (an integer OTLP/JSON cannot carry as intValue)', 1e21],
+  ['-2^63', -(2 ** 63)],
+  ['a Float64Array holding 1e21 and NaN', new Float64Array([1e21, Number.NaN])],
+  ['a lone UTF-16 surrogate', 'bad\uD800'],
 ];
 
 describe('hostile input never throws and never costs the valid fields', () => {
@@ -105,5 +109,32 @@ describe('hostile input never throws and never costs the valid fields', () => {
     const [n, o] = otel.records();
     expect(n!.attributes['feature_flag.context.id']).toBe('12345');
     expect(o!.attributes).not.toHaveProperty('feature_flag.context.id');
+  });
+
+  it('a tracking value OTLP/JSON cannot carry as an int arrives as its String(n); ordinary values stay numbers', () => {
+    const wrapped = withTracking(new ScriptedProvider({}));
+    wrapped.track('huge', { targetingKey: 'u' }, { value: 1e21, nested: { big: -(2 ** 63), ok: 7 } });
+    wrapped.track('int', { targetingKey: 'u' }, { value: 100 });
+    wrapped.track('max-safe', { targetingKey: 'u' }, { value: 2 ** 53 - 1 });
+    wrapped.track('double', { targetingKey: 'u' }, { value: 99.77 });
+    const [huge, int, maxSafe, double] = otel.records();
+    expect(huge!.attributes['openfeature.tracking.value']).toBe('1e+21');
+    expect(huge!.attributes['openfeature.tracking.details']).toEqual({ nested: { big: '-9223372036854776000', ok: 7 } });
+    expect(int!.attributes['openfeature.tracking.value']).toBe(100);
+    expect(maxSafe!.attributes['openfeature.tracking.value']).toBe(2 ** 53 - 1);
+    expect(double!.attributes['openfeature.tracking.value']).toBe(99.77);
+  });
+
+  it('a lone surrogate in the targeting key, flag key or provider name is repaired, the record kept', async () => {
+    await OpenFeature.setProviderAndWait(new ScriptedProvider({ ['f\uD800']: { value: true, variant: 'on' } }, 'p\uDC00'));
+    OpenFeature.addHooks(new EvaluationEventHook());
+    await OpenFeature.getClient().getBooleanValue('f\uD800', false, { targetingKey: 'u\uD83D' });
+    const [record] = otel.records();
+    expect(record!.attributes).toMatchObject({
+      'feature_flag.key': 'f\uFFFD',
+      'feature_flag.context.id': 'u\uFFFD',
+      'feature_flag.provider.name': 'p\uFFFD',
+      'feature_flag.result.variant': 'on',
+    });
   });
 });
