@@ -21,7 +21,14 @@ const LANCZOS = [
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
-/** ln Γ(x) for x > 0 (Lanczos). @internal */
+/**
+ * ln Γ(x) for x > 0 (Lanczos). @internal
+ *
+ * @example
+ * ```ts
+ * logGamma(5); // 3.1780538303479458 = ln 4!
+ * ```
+ */
 export function logGamma(x: number): number {
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
@@ -34,6 +41,11 @@ export function logGamma(x: number): number {
 /**
  * Regularised upper incomplete gamma Q(a, x) = Γ(a, x)/Γ(a): the series for P when x < a + 1,
  * otherwise the continued fraction by modified Lentz (Numerical Recipes §6.2, gser/gcf). @internal
+ *
+ * @example
+ * ```ts
+ * gammaQ(1, 2); // 0.1353352832366127 = e^-2
+ * ```
  */
 export function gammaQ(a: number, x: number): number {
   if (x <= 0) return 1;
@@ -117,6 +129,11 @@ function logBeta(a: number, b: number): number {
 /**
  * Regularised incomplete beta I_x(a, b) (Numerical Recipes §6.4, betai). `y` = 1 − x, passed in
  * when the caller knows it more precisely than 1 − x. @internal
+ *
+ * @example
+ * ```ts
+ * betaIncomplete(0.5, 2, 3); // 0.6875
+ * ```
  */
 export function betaIncomplete(x: number, a: number, b: number, y = 1 - x): number {
   if (x <= 0) return 0;

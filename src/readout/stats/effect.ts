@@ -19,6 +19,12 @@ export interface EffectMoments {
  * gbstats frequentist_diff: absolute Δ̂ = μ̂_B − μ̂_A; relative Δ̂ = (μ̂_B − μ̂_A)/|ȳ_A| where ȳ_A is the
  * unadjusted control mean (with CUPED the numerator uses adjusted means). The absolute value keeps the
  * sign meaningful for a negative baseline (GrowthBook docs/statistics/details.mdx). @internal
+ *
+ * @example
+ * ```ts
+ * frequentistDiff(0.1, 0.13, true); // 0.3
+ * frequentistDiff(-2, -1, true);   // 0.5: the treatment is higher, so the lift is positive
+ * ```
  */
 export function frequentistDiff(meanA: number, meanB: number, relative: boolean, unadjustedMeanA = meanA): number {
   return relative ? (meanB - meanA) / Math.abs(unadjustedMeanA) : meanB - meanA;
@@ -27,6 +33,11 @@ export function frequentistDiff(meanA: number, meanB: number, relative: boolean,
 /**
  * gbstats frequentist_variance. Absolute: σ²_A/n_A + σ²_B/n_B. Relative (delta method, details.mdx eq. 2):
  * variance_of_ratios(μ_B, σ²_B/n_B, μ_A, σ²_A/n_A, 0) = σ²_B/(n_B μ_A²) + σ²_A μ_B²/(n_A μ_A⁴). @internal
+ *
+ * @example
+ * ```ts
+ * frequentistVariance({ n: 1000, mean: 0.1, variance: 0.09 }, { n: 1000, mean: 0.13, variance: 0.1131 }, true); // 0.02652
+ * ```
  */
 export function frequentistVariance(a: Moments, b: Moments, relative: boolean): number {
   if (!relative) return b.variance / b.n + a.variance / a.n;
@@ -37,6 +48,11 @@ export function frequentistVariance(a: Moments, b: Moments, relative: boolean): 
  * gbstats frequentist_variance_relative_cuped (docs/statistics/cuped-technical.mdx): delta method for
  * (μ̃_B − μ̃_A)/ȳ_A with μ̃ = ȳ − θx̄. Treatment: (σ²y + θ²σ²x − 2θ·cov)/(n_B ȳ_A²). Control, with the
  * gradient's ȳ_B standing for μ̃_B + θx̄_A: (σ²y·ȳ_B²/ȳ_A² − 2θ·cov·ȳ_B/ȳ_A + θ²σ²x)/(n_A ȳ_A²). @internal
+ *
+ * @example
+ * ```ts
+ * frequentistVarianceRelativeCuped(a, b, computeTheta(a, b)); // 0.05867 (a, b as in computeTheta's example)
+ * ```
  */
 export function frequentistVarianceRelativeCuped(a: AdjustedArm, b: AdjustedArm, theta: number): number {
   const meanA = a.post.mean;
@@ -54,6 +70,11 @@ export function frequentistVarianceRelativeCuped(a: AdjustedArm, b: AdjustedArm,
 /**
  * Welch–Satterthwaite degrees of freedom from the per-arm variances (gbstats TTest.dof):
  * ν = (σ²_B/n_B + σ²_A/n_A)² / (σ⁴_B/(n_B²(n_B − 1)) + σ⁴_A/(n_A²(n_A − 1))). @internal
+ *
+ * @example
+ * ```ts
+ * welchDegreesOfFreedom({ n: 10, mean: 0, variance: 4 }, { n: 20, mean: 0, variance: 9 }); // 25.408
+ * ```
  */
 export function welchDegreesOfFreedom(a: Moments, b: Moments): number {
   const va = a.variance / a.n;

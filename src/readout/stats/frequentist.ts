@@ -15,6 +15,11 @@ export interface TestOutcome {
 /**
  * gbstats TwoSidedTTest: t = Δ̂/se, p = 2·F_t(−|t|, ν) (the same as 2(1 − F_t(|t|, ν)) without
  * cancellation), CI = Δ̂ ± t_{1−α/2, ν}·se. @internal
+ *
+ * @example
+ * ```ts
+ * twoSidedTTest(0.3, 0.15, 1000, 0.05); // { ci: [0.00565, 0.59435], pValue: 0.04577 }
+ * ```
  */
 export function twoSidedTTest(estimate: number, se: number, df: number, alpha: number): TestOutcome {
   const pValue = 2 * studentTCdf(-Math.abs(estimate / se), df);
@@ -22,7 +27,14 @@ export function twoSidedTTest(estimate: number, se: number, df: number, alpha: n
   return { ci: [estimate - width, estimate + width], pValue: Math.min(1, pValue) };
 }
 
-/** gbstats SequentialTwoSidedTTest.rho (eq. 161): ρ = sqrt((−2 ln α + ln(−2 ln α + 1))/N*). @internal */
+/**
+ * gbstats SequentialTwoSidedTTest.rho (eq. 161): ρ = sqrt((−2 ln α + ln(−2 ln α + 1))/N*). @internal
+ *
+ * @example
+ * ```ts
+ * sequentialRho(0.05, 5000); // 0.03984
+ * ```
+ */
 export function sequentialRho(alpha: number, tuning: number): number {
   const l = -2 * Math.log(alpha);
   return Math.sqrt((l + Math.log(l + 1)) / tuning);
@@ -33,6 +45,11 @@ export function sequentialRho(alpha: number, tuning: number): number {
  * half-width (eq. 9) = s·sqrt(2(Nρ² + 1)·ln(sqrt(Nρ² + 1)/α)/(N²ρ²));
  * p (eq. 155) = min(1, 1/E), E = exp(ρ²·S/(2(Nρ² + 1)))/sqrt(Nρ² + 1), S = Δ̂²·N/se².
  * E is formed in log space so a huge statistic gives p = 0, not Infinity/NaN. @internal
+ *
+ * @example
+ * ```ts
+ * sequentialTwoSidedTest(0.3, 0.15, 2000, 0.05, 5000); // { ci: [-0.16857, 0.76857], pValue: 0.44646 }
+ * ```
  */
 export function sequentialTwoSidedTest(estimate: number, se: number, totalN: number, alpha: number, tuning: number): TestOutcome {
   const rho = sequentialRho(alpha, tuning);

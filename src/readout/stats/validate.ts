@@ -45,7 +45,15 @@ function checkSample(s: SampleStats, arm: string): Problem | undefined {
   return undefined;
 }
 
-/** Checks both arms: valid shapes, the same metric type, units in both, at least 2 units each. @internal */
+/**
+ * Checks both arms: valid shapes, the same metric type, units in both, at least 2 units each. @internal
+ *
+ * @example
+ * ```ts
+ * validatePair({ type: 'proportion', n: 1, conversions: 0 }, { type: 'proportion', n: 100, conversions: 5 });
+ * // { warning: 'not-enough-units', message: 'each arm needs at least 2 units for a variance' }
+ * ```
+ */
 export function validatePair(control: SampleStats, treatment: SampleStats): Problem | undefined {
   const bad = checkSample(control, 'control') ?? checkSample(treatment, 'treatment');
   if (bad) return bad;
@@ -61,7 +69,14 @@ export function validatePair(control: SampleStats, treatment: SampleStats): Prob
   return undefined;
 }
 
-/** Checks the options; bad tuning is reported like bad data, never thrown into a loop. @internal */
+/**
+ * Checks the options; bad tuning is reported like bad data, never thrown into a loop. @internal
+ *
+ * @example
+ * ```ts
+ * validateOptions({ alpha: 2 }); // { warning: 'invalid-input', message: 'options.alpha must be within (0, 1), got 2' }
+ * ```
+ */
 export function validateOptions(options: CompareOptions | undefined): Problem | undefined {
   if (options === undefined) return undefined;
   const { alpha, sequential, prior, difference } = options;
