@@ -5,7 +5,14 @@
  */
 import { normalCdf, normalQuantile } from './distributions.js';
 
-/** Posterior of the effect and what is read off it. @internal */
+/**
+ * Posterior of the effect and what is read off it. @internal
+ *
+ * @example
+ * ```ts
+ * const p: Posterior = effectPosterior(0.3, 0.15, null, 0.05);
+ * ```
+ */
 export interface Posterior {
   mean: number;
   stddev: number;

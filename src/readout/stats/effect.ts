@@ -7,7 +7,14 @@
  */
 import { type AdjustedArm, type Moments, varianceOfRatios } from './sample-statistics.js';
 
-/** Estimate Δ̂ and its variance; the per-arm moments feed the Welch–Satterthwaite df. @internal */
+/**
+ * Estimate Δ̂ and its variance; the per-arm moments feed the Welch–Satterthwaite df. @internal
+ *
+ * @example
+ * ```ts
+ * const e: EffectMoments = { estimate: 0.3, variance: 0.02652, a: { n: 1000, mean: 0.1, variance: 0.09 }, b: { n: 1000, mean: 0.13, variance: 0.1131 } };
+ * ```
+ */
 export interface EffectMoments {
   estimate: number;
   variance: number;

@@ -6,7 +6,14 @@
  */
 import { studentTCdf, studentTQuantile } from './distributions.js';
 
-/** A test's interval and p-value for H0: Δ = 0. @internal */
+/**
+ * A test's interval and p-value for H0: Δ = 0. @internal
+ *
+ * @example
+ * ```ts
+ * const t: TestOutcome = twoSidedTTest(0.3, 0.15, 1000, 0.05);
+ * ```
+ */
 export interface TestOutcome {
   ci: [number, number];
   pValue: number;

@@ -62,7 +62,14 @@ export interface Moments {
   variance: number;
 }
 
-/** A moment summary that also keeps Σ, needed for covariances (gbstats SampleMean/ProportionStatistic). */
+/**
+ * A moment summary that also keeps Σ, needed for covariances (gbstats SampleMean/ProportionStatistic).
+ *
+ * @example
+ * ```ts
+ * const s: SummedMoments = { n: 4, sum: 10, mean: 2.5, variance: 1.6667 };
+ * ```
+ */
 export interface SummedMoments extends Moments {
   sum: number;
 }
@@ -175,7 +182,14 @@ export function sampleMean(s: SampleStats): Moments {
   return { n, mean, variance };
 }
 
-/** One arm under regression adjustment: post and pre statistics and their covariance. @internal */
+/**
+ * One arm under regression adjustment: post and pre statistics and their covariance. @internal
+ *
+ * @example
+ * ```ts
+ * const arm: AdjustedArm = adjustedArm({ type: 'mean', n: 4, sum: 10, sumSquares: 30 }, { sum: 8, sumSquares: 20, productSum: 24 });
+ * ```
+ */
 export interface AdjustedArm {
   type: 'proportion' | 'mean';
   post: SummedMoments;

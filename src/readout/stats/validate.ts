@@ -7,7 +7,14 @@
 import type { ComparisonWarning, CompareOptions } from './compare-variants.js';
 import type { SampleStats } from './sample-statistics.js';
 
-/** A problem found in the input. @internal */
+/**
+ * A problem found in the input. @internal
+ *
+ * @example
+ * ```ts
+ * const p: Problem = { warning: 'zero-variance', message: 'an arm has zero variance' };
+ * ```
+ */
 export interface Problem {
   warning: ComparisonWarning;
   message: string;
