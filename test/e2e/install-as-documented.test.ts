@@ -164,4 +164,29 @@ describe('each install line of docs/setup.md, in an empty app, on Node 20 and No
       }, 180_000);
     }
   }
+
+  it('Node 20, setup-protobuf app asked for http/json: the missing exporter package is a diag error and counted drops, never a crash', async () => {
+    const app = apps.find((a) => a.nodeName === 'Node 20' && a.caseName === 'setup-protobuf');
+    expect(app?.install?.ok, app?.install?.output).toBe(true);
+    for (const ext of ['mjs', 'cjs']) {
+      const file = `setup.${ext}`;
+      copyFileSync(join(scripts, file), join(app!.dir, file));
+      const sink = await startHttpSink();
+      try {
+        const { stdout, stderr } = await execFileAsync(app!.node, [file], {
+          cwd: app!.dir,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { PATH: process.env['PATH'], HOME: process.env['HOME'], SINK_URL: sink.url, PROTOCOL: 'http/json', DIAG: '1' },
+        });
+        const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { value: boolean; stats: Record<string, number> };
+        expect(out.value).toBe(true);
+        expect(out.stats).toMatchObject({ emitted: 2, exported: 0, droppedExportFailed: 2, pending: 0 });
+        expect(stderr).toMatch(/protocol 'http\/json' needs @opentelemetry\/exporter-logs-otlp-http; install it/);
+        expect(sink.requests).toEqual([]);
+      } finally {
+        await sink.close();
+      }
+    }
+  }, 180_000);
 });
