@@ -11,9 +11,23 @@ import { sequentialTwoSidedTest, twoSidedTTest } from './frequentist.js';
 import { adjustedArm, computeTheta, regressionAdjusted, sampleMean, type SampleStats } from './sample-statistics.js';
 import { validateOptions, validatePair } from './validate.js';
 
-/** GrowthBook's default significance level. */
+/**
+ * GrowthBook's default significance level.
+ *
+ * @example
+ * ```ts
+ * compareVariants(a, b, { alpha: DEFAULT_ALPHA / 2 }); // a stricter test
+ * ```
+ */
 export const DEFAULT_ALPHA = 0.05;
-/** GrowthBook's default sequential tuning parameter N* (`sequential_tuning_parameter`). */
+/**
+ * GrowthBook's default sequential tuning parameter N* (`sequential_tuning_parameter`).
+ *
+ * @example
+ * ```ts
+ * compareVariants(a, b, { sequential: { tuning: DEFAULT_SEQUENTIAL_TUNING } });
+ * ```
+ */
 export const DEFAULT_SEQUENTIAL_TUNING = 5000;
 
 /**

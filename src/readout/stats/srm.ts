@@ -6,9 +6,23 @@
  */
 import { chiSquareSurvival } from './distributions.js';
 
-/** p-value below which the split is flagged as a mismatch (GrowthBook, Eppo, Statsig "red"). */
+/**
+ * p-value below which the split is flagged as a mismatch (GrowthBook, Eppo, Statsig "red").
+ *
+ * @example
+ * ```ts
+ * sampleRatioMismatch([1_000, 1_200]).pValue < SRM_P_THRESHOLD; // true
+ * ```
+ */
 export const SRM_P_THRESHOLD = 0.001;
-/** Fewer units than this in a variant: the check reports "not enough data". */
+/**
+ * Fewer units than this in a variant: the check reports "not enough data".
+ *
+ * @example
+ * ```ts
+ * sampleRatioMismatch([SRM_MIN_UNITS - 1, 500]).status; // 'not-enough-data'
+ * ```
+ */
 export const SRM_MIN_UNITS = 8;
 
 /**
