@@ -8,7 +8,9 @@
  * - The OTel web logs SDK posts the records as OTLP/HTTP (JSON) to the collector with fetch
  *   keepalive. PageHideBatchProcessor batches them and sends the queue the moment the page is
  *   hidden (tab closed or switched, navigation, app backgrounded), even while an earlier export is
- *   still in flight, so a click right before the tab closes is not lost.
+ *   still in flight, so a click right before the tab closes is not lost. It retries failed
+ *   batches with backoff, so a collector outage loses nothing while the page stays open, and its
+ *   delivery counters are shown in the page.
  *
  * Settings: the collector URL comes from VITE_OTLP_ENDPOINT at build time (default
  * http://localhost:4318). For the end-to-end tests the page also reads `?collector=`, `?shopper=`,
@@ -29,14 +31,15 @@ const batchDelay = Number(params.get('batchDelay') ?? 1000);
 
 // 1. The OTel web logs pipeline. Nothing is registered globally: the provider is handed to the
 //    hook and to withTracking.
+//    The processor retries failed batches until the collector is back (a collector outage loses
+//    nothing while the page is open) and counts what it had to drop.
+const processor = new PageHideBatchProcessor({
+  exporter: new OTLPLogExporter({ url: `${collector}/v1/logs` }),
+  scheduledDelayMillis: batchDelay,
+});
 const loggerProvider = new LoggerProvider({
   resource: resourceFromAttributes({ 'service.name': 'web-shop' }),
-  processors: [
-    new PageHideBatchProcessor({
-      exporter: new OTLPLogExporter({ url: `${collector}/v1/logs` }),
-      scheduledDelayMillis: batchDelay,
-    }),
-  ],
+  processors: [processor],
 });
 
 // 2. The static context, set once (and again when the shopper changes).
@@ -81,5 +84,16 @@ document.querySelector<HTMLFormElement>('#switch')!.addEventListener('submit', (
   if (next !== '') void OpenFeature.setContext({ targetingKey: next, plan, anonymous: false });
 });
 
+// Delivery counters, visible to the app: here shown in the page (the tests read them too).
+const telemetry = document.querySelector<HTMLElement>('#telemetry')!;
+function showTelemetry(): void {
+  const { exported, pending, droppedQueueFull, droppedExportFailed, retried, sentOnHideWhileFailing } = processor.stats;
+  const dropped = droppedQueueFull + droppedExportFailed;
+  telemetry.textContent = `${exported} delivered, ${pending} pending, ${dropped} dropped${retried > 0 ? `, ${retried} retried` : ''}`;
+  Object.assign(telemetry.dataset, { exported, pending, dropped, retried, sentOnHideWhileFailing });
+}
+setInterval(showTelemetry, 250);
+
 render();
+showTelemetry();
 document.body.dataset['ready'] = 'true';

@@ -7,7 +7,9 @@
  * exposures and tracking events reach the collector's files with the targeting key and the static
  * context; closing the tab right after a click still delivers the click (flush on page hide), even
  * while an earlier export is still held by a slow network; a context change re-evaluates and the new exposures carry the new context id; a page on an origin
- * the collector does not allow is refused and nothing is written.
+ * the collector does not allow is refused and nothing is written; a 30 s collector outage loses
+ * nothing while the page stays open (evaluations, clicks and a tab switch during it all arrive once
+ * the collector is back on the same port).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -121,6 +123,8 @@ function waitForRecords(event: string, count: number, where: (attributes: Record
 }
 
 const STATIC_CONTEXT = { anonymous: false, plan: 'pro' };
+/** Every record carries a unique id (`log.record.uid`, a ULID) for at-least-once dedupe. */
+const ULID = expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/);
 
 describe('the example web app in headless Chromium against the real collector', () => {
   it('renders the variant the flag chose, and its exposure and click reach the collector with the targeting key and static context', async () => {
@@ -143,6 +147,7 @@ describe('the example web app in headless Chromium against the real collector', 
       'feature_flag.provider.name': 'in-memory',
       'feature_flag.context.id': SHOPPER_A,
       'openfeature.context': STATIC_CONTEXT,
+      'log.record.uid': ULID,
     });
     expect(exposure!.severityNumber).toBe(9);
 
@@ -156,6 +161,7 @@ describe('the example web app in headless Chromium against the real collector', 
       'feature_flag.context.id': SHOPPER_A,
       'feature_flag.provider.name': 'in-memory',
       'openfeature.context': STATIC_CONTEXT,
+      'log.record.uid': ULID,
     });
 
     // The GOFF-shaped files join outcome to exposure on the same userKey.
@@ -260,6 +266,66 @@ describe('the example web app in headless Chromium against the real collector', 
     // Exactly one exposure per context: A before the change, B after it.
     const ids = records('feature_flag.evaluation').map((record) => otlpAttributes(record)['feature_flag.context.id']);
     expect(ids).toEqual([SHOPPER_A, SHOPPER_B]);
+  });
+
+  // The guarantee is "a 30 s outage loses nothing while the page stays open", so the outage lasts
+  // 30 s: three times the OTLP exporter's own retry window, after which the old pipeline dropped.
+  const OUTAGE_MS = 30_000;
+  it('rides out a 30 s collector outage: evaluations, clicks and a tab switch made during it all arrive once the collector is back on the same port', async () => {
+    const first = await collectorAllowing(allowed.origin);
+    const shop = await openShop(allowed.origin, { collector: first.otlpHttpUrl, shopper: SHOPPER_A, plan: 'pro', batchDelay: '200' });
+    await waitForRecords('feature_flag.evaluation', 1, (a) => a['feature_flag.context.id'] === SHOPPER_A);
+    const telemetry = async () => {
+      const data = await shop.page.locator('#telemetry').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
+      return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Number(v)]));
+    };
+
+    await first.stop(); // the outage starts: connections to the port are refused
+    const outageStarted = Date.now();
+    collector = undefined;
+    const click = async () => {
+      await shop.page.locator('#checkout').click();
+      await shop.page.waitForSelector('#status:has-text("Thanks")');
+    };
+    await click();
+    await click();
+    // The OTLP exporter gives up on a request after about 10 s; the processor puts it back.
+    await waitFor('the failed batch to be put back in the queue', async () => ((await telemetry())['retried']! > 0 ? true : undefined), 25_000);
+    await shop.page.fill('#next-shopper', SHOPPER_B); // a context change: a new evaluation
+    await shop.page.click('#switch button[type="submit"]');
+    await shop.page.waitForSelector(`body[data-rendered-for="${SHOPPER_B}"]`);
+    await click();
+    await shop.page.evaluate(() => {
+      // A tab switch during the outage: the hide flush sends everything, the requests fail, the page stays.
+      const flip = (state: 'hidden' | 'visible') => {
+        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      };
+      flip('hidden');
+      flip('visible');
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    });
+    await waitFor('the hide flush to count the records it sent during the outage', async () =>
+      (await telemetry())['sentOnHideWhileFailing']! > 0 ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
+    const during = await telemetry();
+    expect(during).toMatchObject({ pending: 4, dropped: 0 }); // 3 clicks + 1 evaluation, none lost
+    expect(shop.page.isClosed()).toBe(false);
+
+    // The collector comes back on the same address (a new output directory: only what was held).
+    collector = await startCollector({ ports: first.ports, env: { OTLP_CORS_ORIGINS: `[${allowed.origin}]` } });
+    removeDir(first.outDir);
+    const clicks = await waitForRecords('openfeature.tracking', 3, () => true, 60_000);
+    const exposures = await waitForRecords('feature_flag.evaluation', 1, () => true, 30_000);
+    await waitFor('the page to count everything as delivered', async () => ((await telemetry())['pending'] === 0 ? true : undefined));
+    expect(clicks.map((r) => otlpAttributes(r)['feature_flag.context.id']).sort()).toEqual([SHOPPER_A, SHOPPER_A, SHOPPER_B].sort());
+    expect(otlpAttributes(exposures[0]!)).toMatchObject({ 'feature_flag.context.id': SHOPPER_B, 'feature_flag.result.variant': variantFor(SHOPPER_B) });
+    expect(records('openfeature.tracking')).toHaveLength(3); // each once
+    expect(records('feature_flag.evaluation')).toHaveLength(1);
+    const uids = [...clicks, ...exposures].map((r) => otlpAttributes(r)['log.record.uid']);
+    expect(new Set(uids).size).toBe(4);
+    expect(await telemetry()).toMatchObject({ exported: 5, pending: 0, dropped: 0 });
   });
 
   it('refuses a page on an origin the collector does not allow, and writes nothing', async () => {
