@@ -105,6 +105,7 @@ export function readoutSql(spec: ReadoutSpec, source: SourceSql, d: SqlDialect):
     `${counted(i, 'coalesce(o.value, 0)')} AS v${i}`,
     ...(lookback === undefined ? [] : [`${before(i, '1')} AS pc${i}`, `${before(i, 'coalesce(o.value, 0)')} AS pv${i}`]),
   ]);
+  const metricColumns = spec.metrics.flatMap((_, i) => [`c${i}`, `v${i}`, ...(lookback === undefined ? [] : [`pc${i}`, `pv${i}`])]);
   const capped = spec.metrics.map((m) => m.capPercentile !== undefined && m.capPercentile > 0 && m.capPercentile < 1);
   const caps = spec.metrics.flatMap((m, i) =>
     capped[i] ? [`${d.percentile(`v${i}`, m.capPercentile!)} AS cap_v${i}`, `${d.percentile(`c${i}`, m.capPercentile!)} AS cap_c${i}`] : [],
@@ -170,19 +171,26 @@ outcomes AS (
   SELECT min(unit), min(event), min(value), min(ts) FROM outcomes_raw
   WHERE event IS NOT NULL AND unit IS NOT NULL AND uid IS NOT NULL GROUP BY uid
 ),
--- Per unit: first exposure time, its variant, and how many variants it was served.
+-- Per unit: first exposure time, its variant, and whether it was served more than one variant.
 exp_units AS (
-  SELECT unit, min(ts) AS first_ts, min(variant) AS first_variant, count(DISTINCT variant) AS n_variants, count(*) AS exposure_rows
+  SELECT unit, min(ts) AS first_ts, min(variant) AS first_variant, max(variant) AS last_variant, count(*) AS exposure_rows
   FROM exposures GROUP BY unit
 ),
+-- Per unit with outcomes: what counts (at/after first exposure + delay, within the window).
+unit_outcomes AS (
+  SELECT o.unit AS unit,
+${perUnitMetrics.map((m) => `    ${m}`).join(',\n')}
+  FROM outcomes AS o INNER JOIN exp_units AS u ON o.unit = u.unit
+  GROUP BY o.unit
+),
+-- Every exposed unit; no outcome counts as zero.
 per_unit AS (
   SELECT
-    CASE WHEN u.unit = ${d.str(UNREADABLE_UNIT)} THEN ${d.str(PSEUDO_VARIANT.unreadable)} WHEN u.unit IS NULL THEN ${d.str(PSEUDO_VARIANT.skipped)} WHEN u.n_variants > 1 THEN ${d.str(PSEUDO_VARIANT.multiple)} ELSE u.first_variant END AS variant,
+    CASE WHEN u.unit = ${d.str(UNREADABLE_UNIT)} THEN ${d.str(PSEUDO_VARIANT.unreadable)} WHEN u.unit IS NULL THEN ${d.str(PSEUDO_VARIANT.skipped)} WHEN u.first_variant <> u.last_variant THEN ${d.str(PSEUDO_VARIANT.multiple)} ELSE u.first_variant END AS variant,
     u.first_ts AS first_ts,
     u.exposure_rows AS exposure_rows,
-${perUnitMetrics.map((m) => `    ${m}`).join(',\n')}
-  FROM exp_units AS u LEFT JOIN outcomes AS o ON o.unit = u.unit
-  GROUP BY u.unit, u.first_variant, u.n_variants, u.first_ts, u.exposure_rows
+${metricColumns.map((m) => `    coalesce(x.${m}, 0) AS ${m}`).join(',\n')}
+  FROM exp_units AS u LEFT JOIN unit_outcomes AS x ON x.unit = u.unit
 ),
 bounds AS (
   SELECT min(p.first_ts) AS mn, max(p.first_ts) AS mx FROM per_unit AS p WHERE ${analysed}
