@@ -4,10 +4,11 @@
  * @module
  */
 import type { BaseHook, EvaluationDetails, FlagValue, HookContext } from '@openfeature/core';
-import { type ContextExportOptions, type ContextExporter, createContextExporter } from './context-export.js';
+import { type ContextExportOptions, type ContextPolicy, createContextPolicy } from './context-policy.js';
 import type { DedupeCache, DedupeOptions } from './dedupe.js';
 import { resolveDedupe } from './dedupe.js';
 import { describeError, report } from './diag-reporter.js';
+import { type EmitSettings, emitRecord } from './emit-record.js';
 import {
   type EvaluationRecordConfig,
   type IncludeValue,
@@ -15,11 +16,11 @@ import {
   rawSubjectId,
 } from './evaluation-record.js';
 import { LoggerResolver } from './logger-resolver.js';
+import type { MapRecord } from './map-record.js';
 import { Budget, type Limits, resolveLimits } from './normalize.js';
-import type { LogRecordLike, LoggerProviderLike } from './otel-types.js';
-import { applyMapRecord, type MapRecord, warnOption } from './options.js';
-import { nextRecordId } from './record-id.js';
-import { ATTR_LOG_RECORD_UID, EVENT_FEATURE_FLAG_EVALUATION, SEVERITY_INFO, SEVERITY_WARN } from './semconv.js';
+import { warnOption } from './option-normalizer.js';
+import type { LoggerProviderLike } from './otel-types.js';
+import { EVENT_FEATURE_FLAG_EVALUATION, SEVERITY_INFO, SEVERITY_WARN } from './semconv.js';
 
 /**
  * Decides per evaluation whether a record is emitted. Return `false` to skip it.
@@ -98,9 +99,9 @@ const INCLUDE_VALUE_MODES: readonly IncludeValue[] = ['semconv', 'always', 'neve
 export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, unknown>, void, void> {
   private readonly resolver: LoggerResolver;
   private readonly config: EvaluationRecordConfig;
-  private readonly contextExporter: ContextExporter;
+  private readonly contextPolicy: ContextPolicy;
   private readonly filter: EvaluationFilter | undefined;
-  private readonly mapRecord: MapRecord<EvaluationDetails<FlagValue>> | undefined;
+  private readonly emitSettings: EmitSettings<EvaluationDetails<FlagValue>>;
   private readonly dedupe: DedupeCache | undefined;
 
   constructor(options: EvaluationEventHookOptions = {}) {
@@ -119,15 +120,16 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     if (options.mapRecord !== undefined && typeof options.mapRecord !== 'function') {
       throw new TypeError('openfeature-otel-tracking: mapRecord must be a function (record, details, context) => record | undefined');
     }
-    this.contextExporter = createContextExporter(options, warnOption);
+    this.contextPolicy = createContextPolicy(options, warnOption);
+    const limits = resolveLimits(options.limits, warnOption);
     this.config = {
       includeValue,
       includeFlagMetadata: options.includeFlagMetadata === true,
-      context: this.contextExporter,
-      limits: resolveLimits(options.limits, warnOption),
+      context: this.contextPolicy,
+      limits,
     };
     this.filter = options.filter;
-    this.mapRecord = options.mapRecord;
+    this.emitSettings = { limits, mapRecord: options.mapRecord, problemKind: 'evaluation-input', describe: describeFlag };
     this.dedupe = resolveDedupe(options.dedupe, warnOption);
     this.resolver = new LoggerResolver(options.loggerProvider);
   }
@@ -143,38 +145,34 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
 
   private record(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): void {
     const dedupe = this.dedupe;
-    const limits = this.config.limits;
-    let budget: Budget | undefined;
-    let subject: string | undefined;
-    let outcome: string | undefined;
-    let now = 0;
+    let exposure: Exposure | undefined;
     if (dedupe !== undefined) {
       // A repeated exposure is dropped before anything else, without building any string.
-      budget = new Budget(limits.maxRecordBytes);
-      subject = this.contextExporter.id(rawSubjectId(hookContext, details), budget) ?? '';
-      outcome = dedupeOutcome(details);
-      now = Date.now();
-      if (dedupe.isDuplicate(subject, hookContext.flagKey, outcome, now)) return;
+      exposure = this.exposure(hookContext, details);
+      if (dedupe.isDuplicate(exposure.subjectKey, hookContext.flagKey, exposure.shown, exposure.at)) return;
     }
     const logger = this.resolver.enabledLogger(details.errorCode === undefined ? ENABLED_INFO : ENABLED_WARN);
-    if (logger === undefined) return;
-    const metadata = details.flagMetadata;
-    if (metadata !== undefined && metadata !== null && metadata['trackEvents'] === false) return;
-    if (this.filter !== undefined && !this.passesFilter(hookContext, details)) return;
+    if (logger === undefined || !this.wanted(hookContext, details)) return;
 
-    budget ??= new Budget(limits.maxRecordBytes);
-    const contextId = subject !== undefined ? subject || undefined : this.contextExporter.id(rawSubjectId(hookContext, details), budget);
-    let record: LogRecordLike | undefined = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
-    record.attributes![ATTR_LOG_RECORD_UID] = nextRecordId();
-    if (budget.problem !== undefined) {
-      report('warn', 'evaluation-input', `flag '${String(hookContext.flagKey).slice(0, 100)}': ${budget.problem}; the rest of the record was kept`);
-    }
-    if (this.mapRecord !== undefined) {
-      record = applyMapRecord(this.mapRecord, record, details, hookContext.context, limits);
-      if (record === undefined) return;
-    }
-    logger.emit(record);
-    if (dedupe !== undefined) dedupe.remember(subject!, hookContext.flagKey, outcome!, now);
+    const budget = exposure?.budget ?? new Budget(this.config.limits.maxRecordBytes);
+    const contextId = exposure !== undefined ? exposure.contextId : this.contextPolicy.id(rawSubjectId(hookContext, details), budget);
+    const record = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
+    const emitted = emitRecord(this.emitSettings, logger, record, budget, hookContext.flagKey, details, hookContext.context);
+    if (emitted && exposure !== undefined) dedupe!.remember(exposure.subjectKey, hookContext.flagKey, exposure.shown, exposure.at);
+  }
+
+  /** What deduplication needs: the subject and what was shown, before any record is built. */
+  private exposure(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): Exposure {
+    const budget = new Budget(this.config.limits.maxRecordBytes);
+    const contextId = this.contextPolicy.id(rawSubjectId(hookContext, details), budget);
+    return { budget, contextId, subjectKey: contextId ?? NO_SUBJECT_KEY, shown: shownValue(details), at: Date.now() };
+  }
+
+  /** False for flags whose metadata says `trackEvents: false` and for evaluations the filter skips. */
+  private wanted(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
+    const metadata = details.flagMetadata;
+    if (metadata !== undefined && metadata !== null && metadata['trackEvents'] === false) return false;
+    return this.filter === undefined || this.passesFilter(hookContext, details);
   }
 
   private passesFilter(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
@@ -187,8 +185,29 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
   }
 }
 
+/** One exposure as deduplication sees it. */
+interface Exposure {
+  /** The record's budget, already charged for the subject id. */
+  readonly budget: Budget;
+  /** `feature_flag.context.id` as written, `undefined` when the evaluation has no subject. */
+  readonly contextId: string | undefined;
+  /** The subject's key in the dedupe cache. */
+  readonly subjectKey: string;
+  /** What the exposure showed (see {@link shownValue}). */
+  readonly shown: string;
+  /** When it was seen, ms since the epoch. */
+  readonly at: number;
+}
+
+/** The dedupe cache key of evaluations without a subject: they share one entry per flag and value. */
+const NO_SUBJECT_KEY = '';
+
+function describeFlag(flagKey: string): string {
+  return `flag '${String(flagKey).slice(0, 100)}'`;
+}
+
 /** What an exposure showed, for deduplication: the variant, else the value; an error code if any. */
-function dedupeOutcome(details: EvaluationDetails<FlagValue>): string {
+function shownValue(details: EvaluationDetails<FlagValue>): string {
   if (details.errorCode !== undefined) return `!${details.errorCode}`;
   const variant = details.variant;
   if (typeof variant === 'string') return variant;

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { type ContextExporter, addExportedContext } from './context-export.js';
-import { type Budget, type Limits, boundString, normalize, wellFormed } from './normalize.js';
+import { type ContextPolicy, addExportedContext } from './context-policy.js';
+import { type Budget, type Limits, boundString, isAttributeMap, normalize, wellFormed } from './normalize.js';
 import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
 import {
   ATTR_ERROR_TYPE,
@@ -44,8 +44,8 @@ export interface EvaluationInput {
   readonly providerMetadata?: { readonly name?: string } | null;
 }
 
-/** The parts of evaluation details the record is built from. */
-export interface EvaluationOutcome {
+/** The parts of the evaluation details (the result of the evaluation) the record is built from. */
+export interface EvaluationResult {
   readonly value?: unknown;
   readonly variant?: string | undefined;
   readonly reason?: string | undefined;
@@ -58,7 +58,8 @@ export interface EvaluationOutcome {
 export interface EvaluationRecordConfig {
   readonly includeValue: IncludeValue;
   readonly includeFlagMetadata: boolean;
-  readonly context: ContextExporter;
+  /** The context policy: what of the evaluation context is written. */
+  readonly context: ContextPolicy;
   readonly limits: Limits;
 }
 
@@ -92,20 +93,22 @@ export function lowerCode(code: string): string {
  * The raw subject id for an evaluation: flag metadata `contextId` first, then the targeting key
  * (OpenFeature spec appendix D).
  */
-export function rawSubjectId(input: EvaluationInput, outcome: EvaluationOutcome): unknown {
-  const fromMetadata = outcome.flagMetadata?.['contextId'];
+export function rawSubjectId(input: EvaluationInput, result: EvaluationResult): unknown {
+  const fromMetadata = result.flagMetadata?.['contextId'];
   if (fromMetadata !== undefined && fromMetadata !== '') return fromMetadata;
   return input.context?.['targetingKey'];
 }
 
 /**
  * Builds the `feature_flag.evaluation` record. `contextId` is the already-mapped subject id (see
- * {@link ContextExporter.id}), computed by the caller because deduplication needs it first.
+ * {@link ContextPolicy.id}), computed by the caller because deduplication needs it first. The
+ * record has no `log.record.uid` yet: the emit tail stamps it (src/emit-record.ts), which keeps
+ * this function pure.
  */
 export function buildEvaluationRecord(
   config: EvaluationRecordConfig,
   input: EvaluationInput,
-  outcome: EvaluationOutcome,
+  result: EvaluationResult,
   contextId: string | undefined,
   budget: Budget,
 ): LogRecordLike {
@@ -113,14 +116,14 @@ export function buildEvaluationRecord(
   const attributes: LogAttributes = {
     [ATTR_FEATURE_FLAG_KEY]: boundString(String(input.flagKey), limits, budget),
   };
-  const variant = outcome.variant;
+  const variant = result.variant;
   const hasVariant = typeof variant === 'string';
   if (hasVariant) attributes[ATTR_FEATURE_FLAG_RESULT_VARIANT] = boundString(variant, limits, budget);
   if (config.includeValue === 'always' || (config.includeValue === 'semconv' && !hasVariant)) {
-    const value = normalize(outcome.value, limits, budget);
+    const value = normalize(result.value, limits, budget);
     if (value !== undefined) attributes[ATTR_FEATURE_FLAG_RESULT_VALUE] = value;
   }
-  const reason = outcome.reason;
+  const reason = result.reason;
   if (typeof reason === 'string' && reason.length > 0) {
     attributes[ATTR_FEATURE_FLAG_RESULT_REASON] = boundString(lowerCode(reason), limits, budget);
   }
@@ -128,7 +131,7 @@ export function buildEvaluationRecord(
   if (typeof providerName === 'string') attributes[ATTR_FEATURE_FLAG_PROVIDER_NAME] = wellFormed(providerName, budget);
   if (contextId !== undefined) attributes[ATTR_FEATURE_FLAG_CONTEXT_ID] = contextId;
 
-  const metadata = outcome.flagMetadata;
+  const metadata = result.flagMetadata;
   if (metadata !== undefined && metadata !== null) {
     const version = metadata['version'];
     if (version !== undefined && version !== '') {
@@ -146,10 +149,10 @@ export function buildEvaluationRecord(
 
   addExportedContext(attributes, config.context, input.context, limits, budget);
 
-  const errorCode = outcome.errorCode;
+  const errorCode = result.errorCode;
   if (typeof errorCode === 'string' && errorCode.length > 0) {
     attributes[ATTR_ERROR_TYPE] = boundString(lowerCode(errorCode), limits, budget);
-    const message = outcome.errorMessage;
+    const message = result.errorMessage;
     if (typeof message === 'string' && message.length > 0) {
       attributes[ATTR_FEATURE_FLAG_ERROR_MESSAGE] = boundString(message, limits, budget);
     }
@@ -159,7 +162,7 @@ export function buildEvaluationRecord(
 }
 
 function isNonEmptyMap(value: AnyValue): value is { [key: string]: AnyValue } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return false;
+  if (!isAttributeMap(value)) return false;
   for (const _ in value) return true;
   return false;
 }

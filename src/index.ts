@@ -11,11 +11,11 @@ export { withTracking } from './with-tracking.js';
 export type { WithTrackingOptions } from './with-tracking.js';
 export { PageHideBatchProcessor } from './page-hide-batch-processor.js';
 export type { PageHideBatchProcessorOptions, PageHideBatchStats } from './page-hide-batch-processor.js';
-export type { ContextExportOptions, ContextIdMode } from './context-export.js';
+export type { ContextExportOptions, ContextIdMode } from './context-policy.js';
 export type { DedupeOptions } from './dedupe.js';
 export type { IncludeValue } from './evaluation-record.js';
 export type { Limits } from './normalize.js';
-export type { MapRecord } from './options.js';
+export type { MapRecord } from './map-record.js';
 export type { AnyValue, ExportResultLike, LogAttributes, LogRecordExporterLike, LogRecordLike, LoggerLike, LoggerProviderLike } from './otel-types.js';
 export {
   ATTR_ERROR_TYPE,

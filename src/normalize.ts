@@ -67,6 +67,11 @@ export class Budget {
   }
 }
 
+/** True when `value` is an attribute map (an AnyValue map, not an array, bytes or null). */
+export function isAttributeMap(value: AnyValue): value is { [key: string]: AnyValue } {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
 /** The value to use for a field that is dropped. */
 const DROP = undefined;
 

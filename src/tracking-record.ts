@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type ContextExporter, addExportedContext } from './context-export.js';
+import { type ContextPolicy, addExportedContext } from './context-policy.js';
 import { type Budget, type Limits, boundString, normalizeFields, normalizeNumber, wellFormed } from './normalize.js';
 import type { LogAttributes, LogRecordLike } from './otel-types.js';
 import {
@@ -19,7 +19,8 @@ import {
 
 /** Precomputed settings of the builder. */
 export interface TrackingRecordConfig {
-  readonly context: ContextExporter;
+  /** The context policy: what of the evaluation context is written. */
+  readonly context: ContextPolicy;
   readonly limits: Limits;
 }
 
@@ -35,7 +36,8 @@ export function trackingNameProblem(name: unknown): string | undefined {
 
 /**
  * Builds the `openfeature.tracking` record. The caller has checked the name with
- * {@link trackingNameProblem}.
+ * {@link trackingNameProblem}. The record has no `log.record.uid` yet: the emit tail stamps it
+ * (src/emit-record.ts), which keeps this function pure.
  */
 export function buildTrackingRecord(
   config: TrackingRecordConfig,

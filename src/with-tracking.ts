@@ -9,14 +9,15 @@
  * @module
  */
 import type { EvaluationContext, TrackingEventDetails } from '@openfeature/core';
-import { type ContextExportOptions, createContextExporter } from './context-export.js';
+import { type ContextExportOptions, createContextPolicy } from './context-policy.js';
 import { describeError, report } from './diag-reporter.js';
+import { type EmitSettings, emitRecord } from './emit-record.js';
 import { LoggerResolver } from './logger-resolver.js';
+import type { MapRecord } from './map-record.js';
 import { Budget, type Limits, resolveLimits } from './normalize.js';
+import { warnOption } from './option-normalizer.js';
 import type { LoggerProviderLike } from './otel-types.js';
-import { applyMapRecord, type MapRecord, warnOption } from './options.js';
-import { nextRecordId } from './record-id.js';
-import { ATTR_LOG_RECORD_UID, EVENT_OPENFEATURE_TRACKING, SEVERITY_INFO } from './semconv.js';
+import { EVENT_OPENFEATURE_TRACKING, SEVERITY_INFO } from './semconv.js';
 import { type TrackingRecordConfig, buildTrackingRecord, trackingNameProblem } from './tracking-record.js';
 
 /**
@@ -119,13 +120,16 @@ export function withTracking<P extends object>(provider: P, options: WithTrackin
   if ((inner as Record<symbol, unknown>)[WRAPPED] === true) {
     warnOption('withTracking() was applied to a provider that is already wrapped; each track() call will be recorded twice');
   }
-  const config: TrackingRecordConfig = {
-    context: createContextExporter(options, warnOption),
-    limits: resolveLimits(options.limits, warnOption),
+  const limits = resolveLimits(options.limits, warnOption);
+  const config: TrackingRecordConfig = { context: createContextPolicy(options, warnOption), limits };
+  const emitSettings: EmitSettings<TrackingEventDetails | undefined> = {
+    limits,
+    mapRecord: options.mapRecord,
+    problemKind: 'tracking-input',
+    describe: describeTrack,
   };
   const resolver = new LoggerResolver(options.loggerProvider);
   const forward = options.forwardTrack !== false;
-  const mapRecord = options.mapRecord;
 
   const wrapper = Object.create(Object.getPrototypeOf(inner) as object) as Record<PropertyKey, unknown>;
   forwardMembers(inner, wrapper);
@@ -133,7 +137,7 @@ export function withTracking<P extends object>(provider: P, options: WithTrackin
 
   wrapper['track'] = function track(trackingEventName: string, context: EvaluationContext, details: TrackingEventDetails): void {
     try {
-      emitTracking(resolver, config, mapRecord, inner, trackingEventName, context, details);
+      emitTracking(resolver, config, emitSettings, inner, trackingEventName, context, details);
     } catch (err) {
       report('error', 'track-failed', `track() skipped a record: ${describeError(err)}`);
     }
@@ -151,7 +155,7 @@ export function withTracking<P extends object>(provider: P, options: WithTrackin
 function emitTracking(
   resolver: LoggerResolver,
   config: TrackingRecordConfig,
-  mapRecord: MapRecord<TrackingEventDetails | undefined> | undefined,
+  emitSettings: EmitSettings<TrackingEventDetails | undefined>,
   inner: AnyProvider,
   name: unknown,
   context: EvaluationContext | null | undefined,
@@ -164,18 +168,12 @@ function emitTracking(
   }
   const logger = resolver.enabledLogger(ENABLED);
   if (logger === undefined) return;
-  const limits = config.limits;
-  const budget = new Budget(limits.maxRecordBytes);
+  const budget = new Budget(config.limits.maxRecordBytes);
   const safeContext = context !== null && typeof context === 'object' ? context : undefined;
-  let record = buildTrackingRecord(config, name as string, safeContext, details, inner.metadata?.name, budget);
-  record.attributes![ATTR_LOG_RECORD_UID] = nextRecordId();
-  if (budget.problem !== undefined) {
-    report('warn', 'tracking-input', `track('${(name as string).slice(0, 100)}'): ${budget.problem}; the rest of the record was kept`);
-  }
-  if (mapRecord !== undefined) {
-    const mapped = applyMapRecord(mapRecord, record, details, safeContext, limits);
-    if (mapped === undefined) return;
-    record = mapped;
-  }
-  logger.emit(record);
+  const record = buildTrackingRecord(config, name as string, safeContext, details, inner.metadata?.name, budget);
+  emitRecord(emitSettings, logger, record, budget, name as string, details, safeContext);
+}
+
+function describeTrack(name: string): string {
+  return `track('${name.slice(0, 100)}')`;
 }

@@ -1,11 +1,12 @@
 /**
- * Helpers shared by the hook and the provider for options and user callbacks.
+ * `mapRecord`: the user callback that may change or drop a record before it is emitted, and the
+ * safe wrapper that runs it (shared by the hook and the tracking provider).
  *
  * @module
  */
 import { describeError, report } from './diag-reporter.js';
-import { Budget, type Limits, normalize } from './normalize.js';
-import type { AnyValue, LogAttributes, LogRecordLike } from './otel-types.js';
+import { Budget, type Limits, isAttributeMap, normalize } from './normalize.js';
+import type { AnyValue, LogRecordLike } from './otel-types.js';
 import { ATTR_LOG_RECORD_UID } from './semconv.js';
 
 /**
@@ -24,11 +25,6 @@ export type MapRecord<TDetails> = (
   details: TDetails,
   context: Readonly<Record<string, unknown>> | undefined,
 ) => LogRecordLike | undefined;
-
-/** Reports a corrected option (bad tuning gets a warning and a correction). */
-export function warnOption(message: string): void {
-  report('warn', `option:${message.slice(0, 40)}`, message);
-}
 
 /**
  * Runs `mapRecord` safely and re-normalises whatever attributes it returns, so a callback can
@@ -60,7 +56,7 @@ export function applyMapRecord<TDetails>(
   const attributes = mapped.attributes;
   if (attributes !== undefined) {
     const normalized = normalize(attributes, limits, new Budget(limits.maxRecordBytes));
-    mapped.attributes = isMap(normalized) ? normalized : {};
+    mapped.attributes = isAttributeMap(normalized) ? normalized : {};
   }
   if (uid !== undefined) keepRecordId(mapped, uid);
   return mapped;
@@ -72,8 +68,4 @@ function keepRecordId(mapped: LogRecordLike, uid: AnyValue): void {
   if (typeof current === 'string' && current.length > 0) return;
   attributes[ATTR_LOG_RECORD_UID] = uid;
   report('warn', 'map-record-uid', `mapRecord removed or blanked ${ATTR_LOG_RECORD_UID}; the generated id was put back`);
-}
-
-function isMap(value: AnyValue): value is LogAttributes {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array);
 }

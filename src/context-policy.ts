@@ -1,12 +1,13 @@
 /**
- * What of the evaluation context leaves the process: the subject id and an allow-list of
- * attributes. Shared by the evaluation hook and the tracking provider, so both write the same
- * `feature_flag.context.id` for the same subject and exposures join outcomes.
+ * The context policy: what of the evaluation context leaves the process, i.e. the subject id
+ * (as is, hashed, or not at all) and an allow-list of attributes. Shared by the evaluation hook
+ * and the tracking provider, so both write the same `feature_flag.context.id` for the same subject
+ * and exposures join outcomes.
  *
  * @module
  */
 import { createHmacSha256 } from './hmac-sha256.js';
-import { type Budget, type Limits, normalize, wellFormed } from './normalize.js';
+import { type Budget, type Limits, isAttributeMap, normalize, wellFormed } from './normalize.js';
 import type { AnyValue } from './otel-types.js';
 import { ATTR_OPENFEATURE_CONTEXT } from './semconv.js';
 
@@ -48,8 +49,8 @@ export interface ContextExportOptions {
   contextAttributes?: readonly string[] | '*';
 }
 
-/** The normalised, precomputed form of {@link ContextExportOptions}. */
-export interface ContextExporter {
+/** The context policy: the normalised, precomputed form of {@link ContextExportOptions}. */
+export interface ContextPolicy {
   /** Maps a raw subject id to what is written, or `undefined` to write nothing. */
   readonly id: (raw: unknown, budget: Budget) => string | undefined;
   /** The `openfeature.context` map for `context`, or `undefined` when empty or disabled. */
@@ -59,17 +60,17 @@ export interface ContextExporter {
 }
 
 /**
- * Adds the `openfeature.context` map to `attributes` when the exporter allow-lists attributes and
+ * Adds the `openfeature.context` map to `attributes` when the policy allow-lists attributes and
  * `context` sets any of them. Shared by the evaluation and tracking records.
  */
 export function addExportedContext(
   attributes: { [key: string]: AnyValue },
-  exporter: ContextExporter,
+  policy: ContextPolicy,
   context: unknown,
   limits: Limits,
   budget: Budget,
 ): void {
-  const pick = exporter.attributes;
+  const pick = policy.attributes;
   if (pick === undefined || context === null || typeof context !== 'object') return;
   const picked = pick(context as Readonly<Record<string, unknown>>, limits, budget);
   if (picked !== undefined) attributes[ATTR_OPENFEATURE_CONTEXT] = picked;
@@ -81,10 +82,10 @@ const HASH_CACHE_SIZE = 4096;
 const MIN_HASH_KEY_BYTES = 16;
 
 /**
- * Validates and precomputes context export options. Throws on programmer errors (unknown mode,
- * missing `hashKey`); warns through `warn` on weak settings.
+ * Validates and precomputes context export options into a policy. Throws on programmer errors
+ * (unknown mode, missing `hashKey`); warns through `warn` on weak settings.
  */
-export function createContextExporter(options: ContextExportOptions, warn: (message: string) => void): ContextExporter {
+export function createContextPolicy(options: ContextExportOptions, warn: (message: string) => void): ContextPolicy {
   const mode = options.contextId ?? 'targetingKey';
   return { id: createIdMapper(mode, options.hashKey, warn), attributes: createAttributePicker(options.contextAttributes ?? ['anonymous']) };
 }
@@ -93,7 +94,7 @@ function createIdMapper(
   mode: ContextIdMode,
   hashKey: string | Uint8Array | undefined,
   warn: (message: string) => void,
-): ContextExporter['id'] {
+): ContextPolicy['id'] {
   switch (mode) {
     case 'none':
       return () => undefined;
@@ -148,7 +149,7 @@ function boundId(raw: string, budget: Budget): string {
   return `${wellFormed(raw.slice(0, last >= 0xd800 && last <= 0xdbff ? 255 : 256), budget)}…`;
 }
 
-function createAttributePicker(allow: readonly string[] | '*'): ContextExporter['attributes'] {
+function createAttributePicker(allow: readonly string[] | '*'): ContextPolicy['attributes'] {
   if (allow === '*') return pickAll;
   if (!Array.isArray(allow) || allow.some((name) => typeof name !== 'string')) {
     throw new TypeError("openfeature-otel-tracking: contextAttributes must be an array of attribute names or '*'");
@@ -176,7 +177,7 @@ function pickAll(
   budget: Budget,
 ): { [key: string]: AnyValue } | undefined {
   const value = normalize(context, limits, budget);
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) return undefined;
+  if (!isAttributeMap(value)) return undefined;
   delete value['targetingKey'];
   return Object.keys(value).length === 0 ? undefined : value;
 }
