@@ -35,7 +35,8 @@ set -euo pipefail
 # (core beta + contrib v0.152.0, stable confmap providers v1.58.0).
 BUILDER_VERSION="v0.152.0"
 MIN_GO_MAJOR=1
-MIN_GO_MINOR=25
+# 1.26: the local GOFF components (collector-components/) need GO Feature Flag v1.55.2, which asks for go 1.26.6.
+MIN_GO_MINOR=26
 # Bump when the way the binary is built changes, so old cached binaries are not reused.
 BUILD_RECIPE="ocb-generate+go-build-mod-mod/1"
 OFFT_GONOSUMDB="${OFFT_GONOSUMDB-github.com/open-telemetry/opentelemetry-collector-contrib}"
@@ -78,7 +79,15 @@ if [[ ! -f "$PINNED_SUM" && -z "$UPDATE_SUM" ]]; then
   die "no pinned module hashes at $PINNED_SUM; create them with OFFT_UPDATE_GO_SUM=1 $0 $MANIFEST and review them"
 fi
 GOOS_ARCH="$(go env GOOS)/$(go env GOARCH)"
-HASH="$( { printf 'builder=%s\nrecipe=%s\nplatform=%s\n' "$BUILDER_VERSION" "$BUILD_RECIPE" "$GOOS_ARCH"; cat "$MANIFEST"; if [[ -f "$PINNED_SUM" ]]; then cat "$PINNED_SUM"; fi; } |
+# Local Go modules (collector-components/*, named in a manifest with `path:`) are part of the
+# build: their sources go into the hash, so editing a component rebuilds the collector.
+LOCAL_MODULES_DIR="$REPO_ROOT/collector-components"
+local_sources() {
+  if grep -q '^[[:space:]]*path:' "$MANIFEST" && [[ -d "$LOCAL_MODULES_DIR" ]]; then
+    (cd "$LOCAL_MODULES_DIR" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) ! -name '*_test.go' ! -path '*/testdata/*' | LC_ALL=C sort | xargs sha256sum)
+  fi
+}
+HASH="$( { printf 'builder=%s\nrecipe=%s\nplatform=%s\n' "$BUILDER_VERSION" "$BUILD_RECIPE" "$GOOS_ARCH"; cat "$MANIFEST"; if [[ -f "$PINNED_SUM" ]]; then cat "$PINNED_SUM"; fi; local_sources; } |
   sha256sum | cut -c1-64)"
 OUT_DIR="$CACHE_DIR/collector/$HASH"
 BIN="$OUT_DIR/$DIST_NAME"
@@ -126,8 +135,21 @@ trap 'log "interrupted; removing $TMP_DIR"; exit 130' INT TERM
 log "building $DIST_NAME from $MANIFEST (Go $GO_VERSION, builder $BUILDER_VERSION)"
 log "output: $OUT_DIR (this takes several minutes on a cold cache)"
 start=$(date +%s)
-"$BUILDER" --config="$MANIFEST" --output-path="$TMP_DIR/src" --skip-get-modules --skip-compilation >&2 ||
+# From the manifest's directory: OCB resolves a component's local `path:` against the working dir.
+(cd "$(dirname "$MANIFEST")" && "$BUILDER" --config="$MANIFEST" --output-path="$TMP_DIR/src" --skip-get-modules --skip-compilation) >&2 ||
   die "OCB failed to generate the collector sources (manifest: $MANIFEST)"
+# A local component's own local dependencies (e.g. goffencodingextension -> goffevent) need a
+# replace in the generated go.mod too (a dependency's replace directives do not apply to the
+# main module); every module under collector-components/ that is not replaced yet gets one.
+if grep -q '^[[:space:]]*path:' "$MANIFEST"; then
+  for mod_file in "$LOCAL_MODULES_DIR"/*/go.mod; do
+    [[ -f "$mod_file" ]] || continue
+    mod_path="$(awk '$1=="module"{print $2; exit}' "$mod_file")"
+    if ! grep -q "^replace $mod_path " "$TMP_DIR/src/go.mod"; then
+      (cd "$TMP_DIR/src" && go mod edit -replace="$mod_path=$(dirname "$mod_file")")
+    fi
+  done
+fi
 log "compiling (go build; module downloads and compile progress below)"
 nosumdb="${GONOSUMDB:-}"
 if [[ -n "$UPDATE_SUM" ]]; then

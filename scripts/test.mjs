@@ -80,6 +80,12 @@ step('lint (ESLint, type-aware typescript-eslint rules)', process.execPath, [joi
 // The readout statistics tests compare to test/fixtures/readout-oracle.json; re-compute it with
 // scipy/statsmodels/gbstats (venv from install-test-deps.sh) and fail if the committed file is stale.
 step('readout statistics oracle is current (scripts/readout-oracle.py --check)', process.env.OFFT_READOUT_ORACLE_PYTHON ?? 'python3', [join(root, 'scripts', 'readout-oracle.py'), '--check', join(root, 'test', 'fixtures', 'readout-oracle.json')]);
+// The Go collector components (collector-components/*, each its own module): vet and unit tests,
+// one step for every module, so that a new module is covered without editing this file.
+step('Go components: go vet and go test (collector-components/*)', 'bash', [
+  '-c',
+  'set -e; for mod in collector-components/*/go.mod; do dir=$(dirname "$mod"); echo "--- $dir"; (cd "$dir" && go vet ./... && go test -count=1 ./...); done',
+]);
 step(`unit tests on Node ${process.versions.node}`, process.execPath, [vitest, ...vitestArgs('unit')]);
 for (const major of ['22', '24']) {
   step(`unit tests on Node ${major}`, npx, ['-y', `node@${major}`, vitest, ...vitestArgs('unit')]);

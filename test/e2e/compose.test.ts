@@ -169,7 +169,7 @@ describe('docker-compose.yml, loaded by compose-go (the docker compose loader)',
     const collector = service('collector');
     const volumeDirs = new Map<string, string>();
     const configs = collector.command.filter((arg) => arg.startsWith('--config=')).map((arg) => arg.slice('--config='.length));
-    expect(configs).toEqual(['/etc/otelcol/otelcol.yaml', '/etc/otelcol/exporters/clickhouse.yaml']);
+    expect(configs).toEqual(['/etc/otelcol/otelcol-contrib.yaml', '/etc/otelcol/exporters/clickhouse.yaml']);
     const hostConfigs = configs.map((path) => {
       const host = hostPath(collector, path, volumeDirs);
       expect(host, `${path} is not under a mount of the collector service`).toBeDefined();

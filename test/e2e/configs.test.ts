@@ -1,7 +1,7 @@
 /**
  * Every collector config in the repository validates with the binary it is meant for, and the
  * slim build contains every component the shipped configs name. The cloud routes (GCS, Pub/Sub,
- * Kinesis, Azure Blob) pull in large SDKs, so they live in a wider build used only here.
+ * Azure Blob) pull in large SDKs, so they live in a wider build used only here.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -11,10 +11,12 @@ import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_DIR, MAIN_CONFIG, collectorBinary } from '../fixtures/collector.js';
 
-const CLOUD_ROUTES = new Set(['googleStorage.yaml', 'pubsub.yaml', 'kinesis.yaml', 'azureBlobStorage.yaml']);
+const CLOUD_ROUTES = new Set(['googleStorage.yaml', 'pubsub.yaml', 'azureBlobStorage.yaml']);
 const exporterFiles = readdirSync(join(CONFIG_DIR, 'exporters')).filter((f) => f.endsWith('.yaml')).sort();
 const overlayFiles = readdirSync(join(CONFIG_DIR, 'overlays')).filter((f) => f.endsWith('.yaml')).sort();
 const slimRoutes = exporterFiles.filter((f) => !CLOUD_ROUTES.has(f));
+/** The OTTL config for the official contrib image (docker-compose.yml runs it). */
+const CONTRIB_CONFIG = join(CONFIG_DIR, 'otelcol-contrib.yaml');
 const cloudRoutes = exporterFiles.filter((f) => CLOUD_ROUTES.has(f));
 
 /** Values for the variables the configs require (no default), as an operator would set them. */
@@ -29,6 +31,7 @@ const VALIDATE_ENV = {
   OTLP_TLS_KEY_FILE: join(scratch, 'key.pem'),
   GOFF_WEBHOOK_URL: 'https://hooks.example.com/goff',
   GOFF_WEBHOOK_AUTHORIZATION: 'Bearer x',
+  OFFT_SQS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/goff-events',
   OFFT_OTLP_BACKEND_AUTHORIZATION: 'Bearer y',
   OFFT_GCS_PROJECT: 'validate-project',
   OFFT_AZURE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net',
@@ -72,6 +75,14 @@ describe('collector configs', () => {
     validate(slim, [MAIN_CONFIG]);
   });
 
+  it('the contrib-image config validates alone and with the ClickHouse overlay compose adds (slim build: every component it names is in contrib)', () => {
+    validate(slim, [CONTRIB_CONFIG]);
+    validate(slim, [CONTRIB_CONFIG, join(CONFIG_DIR, 'exporters', 'clickhouse.yaml')]);
+    // Nothing the contrib image lacks: no component of this repository's own modules.
+    const contrib = componentsNamed([CONTRIB_CONFIG]);
+    expect([...contrib['extensions']!].filter((type) => type.startsWith('goff_') || type === 'torn_tail_repair')).toEqual([]);
+  });
+
   it.each(slimRoutes)('the main config plus exporters/%s validates with the slim build', (file) => {
     validate(slim, [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', file)]);
   });
@@ -104,7 +115,7 @@ describe('collector configs', () => {
 
   it('the slim manifest lists exactly the components the shipped slim configs use, nothing more', () => {
     const built = componentsBuilt(slim);
-    const named = componentsNamed([MAIN_CONFIG, ...slimRoutes.map((f) => join(CONFIG_DIR, 'exporters', f)), ...overlayFiles.map((f) => join(CONFIG_DIR, 'overlays', f))]);
+    const named = componentsNamed([MAIN_CONFIG, CONTRIB_CONFIG, ...slimRoutes.map((f) => join(CONFIG_DIR, 'exporters', f)), ...overlayFiles.map((f) => join(CONFIG_DIR, 'overlays', f))]);
     const unused = Object.keys(built).flatMap((kind) => [...built[kind]!].filter((type) => !named[kind]!.has(type)).map((type) => `${kind}/${type}`));
     expect(unused).toEqual([]);
   });
