@@ -2,6 +2,7 @@
 # install-test-deps.sh - installs what the end-to-end tests need besides npm packages, from the
 # package registries only, and prints where it put them. Idempotent: a second run is instant.
 #   * moto (PyPI): a local S3-compatible server for the S3 route test, in a venv in the cache.
+#   * Apache Kafka (Maven Central): broker jars for the Kafka route test.
 # npm test runs it first; the collector itself is built by scripts/build-collector.sh.
 # Environment: OFFT_CACHE_DIR (default ~/.cache/openfeature-otel-tracking).
 set -euo pipefail
@@ -48,6 +49,38 @@ fi
 "$ORACLE_VENV/bin/python" -c "import gbstats, scipy, statsmodels" || die "the readout oracle in $ORACLE_VENV is broken; delete the folder and run again"
 flock -u 9
 echo "OFFT_READOUT_ORACLE_PYTHON=$ORACLE_VENV/bin/python"
+
+# --- Apache Kafka broker (Maven Central) for the Kafka route test ------------------------------
+# The broker's jars (org.apache.kafka:kafka_2.13 and its runtime dependencies, plus a log binding)
+# resolved by Maven into one libs folder; test/fixtures/kafka.ts runs a single-node KRaft broker
+# from it on the JDK (java 17+). Maven's own downloads go to a temporary local repository.
+KAFKA_VERSION="3.9.1"
+KAFKA_LIBS="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+if [[ ! -f "$KAFKA_LIBS/.complete" ]]; then
+  command -v java >/dev/null || die "java (a JDK, 17 or newer) is needed to run the Kafka broker of the Kafka route test"
+  command -v mvn >/dev/null || die "mvn (Apache Maven) is needed to fetch the Kafka broker from Maven Central: apt-get install maven"
+  log "fetching Apache Kafka $KAFKA_VERSION (broker jars) from Maven Central into $KAFKA_LIBS"
+  started=$SECONDS
+  kafka_tmp="$(mktemp -d "$CACHE_DIR/.kafka-$KAFKA_VERSION.XXXXXX")"
+  cat >"$kafka_tmp/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>offt</groupId><artifactId>kafka-broker</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>$KAFKA_VERSION</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-reload4j</artifactId><version>1.7.36</version></dependency>
+  </dependencies>
+</project>
+EOF
+  rm -rf "$KAFKA_LIBS"
+  mvn -B -q -f "$kafka_tmp/pom.xml" -Dmaven.repo.local="$kafka_tmp/repository" dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2 || { rm -rf "$kafka_tmp"; die "mvn could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION"; }
+  rm -rf "$kafka_tmp"
+  touch "$KAFKA_LIBS/.complete"
+  log "Kafka broker jars fetched in $((SECONDS - started)) s"
+fi
+[[ -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]] || die "the Kafka jars in $KAFKA_LIBS are incomplete; delete the folder and run again"
+echo "OFFT_KAFKA_LIBS=$KAFKA_LIBS"
 
 # --- Chromium (Debian package) for the browser end-to-end tests ---------------------------------
 # Driven by playwright-core with executablePath; `npx playwright install` downloads a browser build

@@ -1,35 +1,53 @@
 /**
- * GOFF exporter equivalents beyond files, each through the real collector with the shipped
- * overlay: the webhook route to a local HTTP server, the S3 route to a local S3-compatible
- * server (moto). The same calls must arrive as the same GOFF events, none lost or duplicated.
+ * GOFF exporter routes beyond files, each through the real collector binary with the shipped
+ * overlay under collector-config/exporters/ and a real destination on loopback: a webhook
+ * receiver that verifies GOFF's HMAC signature, SQS, Kinesis and S3 on moto, a real Kafka broker,
+ * and the log route (GOFF's log lines). The oracle for the bytes is the base pipeline's
+ * GOFF files (feature-events.ndjson, tracking-events.ndjson), written in the same run by GOFF's
+ * own code (goff_encoding, checked against GOFF in goff-file-pipelines.test.ts): every route
+ * must carry exactly those bytes, every event once, none lost or duplicated.
  */
-import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
+import { OpenFeature } from '@openfeature/server-sdk';
+import { InMemoryProvider } from '@openfeature/server-sdk';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, CONFIG_DIR, MAIN_CONFIG, readLines, startCollector } from '../fixtures/collector.js';
 import { useCleanups } from '../fixtures/cleanup.js';
+import { type Collector, CONFIG_DIR, MAIN_CONFIG, readLines, startCollector } from '../fixtures/collector.js';
 import { type HttpSink, startHttpSink } from '../fixtures/http-sink.js';
+import { startKafkaBroker } from '../fixtures/kafka.js';
 import { type S3Server, startS3Server } from '../fixtures/moto.js';
+import { createQueue, createStream, readStream, receiveMessages } from '../fixtures/moto-queues.js';
 import { IN_MEMORY_FLAGS } from '../fixtures/providers.js';
 
 const defer = useCleanups();
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' };
 
-/** Sends `users` evaluations and `users` tracking calls through the library to the collector. */
-async function drive(collector: Collector, users: number): Promise<void> {
+/**
+ * Per user: a boolean, a string and an object flag, and a track() call whose details need JSON
+ * escaping, unicode and a number GOFF prints with an exponent. Returns the event counts.
+ */
+async function drive(collector: Collector, users: number): Promise<{ feature: number; tracking: number }> {
   const telemetry = setupFlagTelemetry({ protocol: 'http/protobuf', url: `${collector.otlpHttpUrl}/v1/logs`, hook: { includeValue: 'always' } });
   await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
   OpenFeature.addHooks(telemetry.hook);
   const client = OpenFeature.getClient();
   for (let i = 0; i < users; i++) {
-    await client.getBooleanValue('new-checkout', false, { targetingKey: `user-${i}` });
-    client.track('purchased', { targetingKey: `user-${i}` }, { value: i, sku: `sku-${i}` });
+    const context = { targetingKey: `user-${i}` };
+    await client.getBooleanValue('new-checkout', false, context);
+    await client.getStringValue('button-color', 'red', context);
+    await client.getObjectValue('checkout-config', {}, context);
+    client.track('purchased', context, { value: i * 1e6, sku: `<sku-${i}> & "é" \u0008`, tags: ['a', 'ü'] });
   }
   await telemetry.shutdown();
-  expect(telemetry.stats()).toMatchObject({ emitted: users * 2, exported: users * 2, dropped: 0 });
+  expect(telemetry.stats()).toMatchObject({ emitted: users * 4, exported: users * 4, dropped: 0 });
+  return { feature: users * 3, tracking: users };
 }
 
-async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, explain: () => string = () => '', timeoutMs = 60_000): Promise<T> {
+async function waitUntil<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, explain: () => string = () => '', timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -39,76 +57,198 @@ async function waitUntil<T>(probe: () => Promise<T | undefined>, what: string, e
   }
 }
 
-interface OtlpBodyRequest {
-  resourceLogs: { scopeLogs: { logRecords: { eventName?: string; body?: { stringValue?: string } }[] }[] }[];
+/** The GOFF lines the base pipeline wrote in this run: the bytes every route must carry. */
+function goffLines(collector: Collector): { feature: string[]; tracking: string[] } {
+  return {
+    feature: readLines(join(collector.outDir, 'feature-events.ndjson')),
+    tracking: readLines(join(collector.outDir, 'tracking-events.ndjson')),
+  };
 }
 
-describe('collector routes to GOFF exporter destinations', () => {
-  it('webhook route: every event reaches the HTTP endpoint once, as the GOFF JSON line, with the Authorization header', async () => {
+const sorted = (lines: string[]) => [...lines].sort();
+
+/** Waits until the base pipeline's files hold every event, then returns them. */
+async function oracle(collector: Collector, counts: { feature: number; tracking: number }) {
+  return waitUntil(() => {
+    const lines = goffLines(collector);
+    return lines.feature.length >= counts.feature && lines.tracking.length >= counts.tracking ? lines : undefined;
+  }, 'the GOFF files of the base pipeline', () => collector.output());
+}
+
+function verifySignature(body: Buffer, header: string | string[] | undefined, secret: string): boolean {
+  if (typeof header !== 'string') return false;
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
+  const got = Buffer.from(header);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+describe('collector routes to GOFF exporter destinations, byte for byte', () => {
+  it('webhook: every batch is GOFF\'s {"meta","events"} body, signed with X-Hub-Signature-256 that verifies with the secret', async () => {
+    const secret = 'webhook-s3cr3t';
     const sink: HttpSink = await startHttpSink();
     defer(() => sink.close());
     const collector = await startCollector({
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
-      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_AUTHORIZATION: 'Bearer webhook-secret', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
+      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: secret, OFFT_WEBHOOK_FLUSH_INTERVAL: '300ms' },
     });
     defer(() => collector.kill());
-    const users = 25;
-    await drive(collector, users);
-    const bodies = await waitUntil(async () => {
-      const all = sink.requests.flatMap((request) =>
-        (JSON.parse(request.body.toString('utf8')) as OtlpBodyRequest).resourceLogs.flatMap((rl) =>
-          rl.scopeLogs.flatMap((sl) => sl.logRecords.map((lr) => lr.body?.stringValue ?? '')),
-        ),
-      );
-      return all.length >= users * 2 ? all : undefined;
+    const counts = await drive(collector, 20);
+    const bodies = await waitUntil(() => {
+      const events = sink.requests.flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: unknown[] }).events);
+      return events.length >= counts.feature + counts.tracking ? sink.requests : undefined;
     }, 'webhook deliveries', () => collector.output());
+    const lines = await oracle(collector, counts);
     expect(await collector.stop()).toBe(0);
-    expect(sink.requests.every((r) => r.url === '/goff-hook' && r.headers['authorization'] === 'Bearer webhook-secret')).toBe(true);
-    expect(bodies).toHaveLength(users * 2);
-    const events = bodies.map((b) => JSON.parse(b) as Record<string, unknown>);
-    expect(events.filter((e) => e['kind'] === 'feature').map((e) => e['userKey']).sort()).toEqual(
-      Array.from({ length: users }, (_, i) => `user-${i}`).sort(),
-    );
-    expect(events.filter((e) => e['kind'] === 'tracking')).toHaveLength(users);
-    // The webhook gets the same bytes as the file pipeline.
-    const fileLines = readLines(join(collector.outDir, 'feature-events.ndjson')).sort();
-    expect(bodies.filter((b) => b.startsWith('{"kind":"feature"')).sort()).toEqual(fileLines);
+
+    // Every request: POST to the URL, JSON, and a signature over the exact body bytes.
+    for (const request of bodies) {
+      expect(request.method).toBe('POST');
+      expect(request.url).toBe('/goff-hook');
+      expect(request.headers['content-type']).toBe('application/json');
+      expect(verifySignature(request.body, request.headers['x-hub-signature-256'], secret)).toBe(true);
+    }
+    // Every body is GOFF's: {"meta":{"hostname":...},"events":[<GOFF event JSON>,...]}, the events
+    // byte-identical to the GOFF lines (json.Marshal of the same events), each event once.
+    const byIdentity = new Map([...lines.feature, ...lines.tracking].map((line) => [identity(JSON.parse(line) as GoffEvent), line]));
+    const sent: string[] = [];
+    for (const request of bodies) {
+      const body = JSON.parse(request.body.toString('utf8')) as { meta: unknown; events: GoffEvent[] };
+      expect(body.meta).toEqual({ hostname: hostname() });
+      const eventLines = body.events.map((event) => byIdentity.get(identity(event)) ?? `missing: ${JSON.stringify(event)}`);
+      expect(request.body.toString('utf8')).toBe(`{"meta":{"hostname":${JSON.stringify(hostname())}},"events":[${eventLines.join(',')}]}`);
+      sent.push(...eventLines);
+    }
+    expect(sorted(sent)).toEqual(sorted([...lines.feature, ...lines.tracking]));
   });
 
-  it('S3 route: GOFF NDJSON objects land in the bucket of an S3-compatible server, one line per event', async () => {
+  it('SQS (moto): one message per event, its body the GOFF event JSON, attribute emitter="GO Feature Flag"', async () => {
+    const moto: S3Server = await startS3Server();
+    defer(() => moto.stop());
+    const queueUrl = createQueue(moto.endpoint, 'goff-events');
+    const collector = await startCollector({
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'sqs.yaml')],
+      env: { OFFT_SQS_QUEUE_URL: queueUrl, OFFT_SQS_ENDPOINT: moto.endpoint, ...AWS_ENV },
+    });
+    defer(() => collector.kill());
+    const counts = await drive(collector, 15);
+    const lines = await oracle(collector, counts);
+    const messages = receiveMessages(moto.endpoint, queueUrl, counts.feature + counts.tracking);
+    expect(await collector.stop()).toBe(0);
+    expect(sorted(messages.map((m) => m.body))).toEqual(sorted([...lines.feature, ...lines.tracking]));
+    expect(messages.every((m) => m.attributes['emitter'] === 'GO Feature Flag')).toBe(true);
+  });
+
+  it('Kinesis (moto): one record per event, its data the GOFF event JSON, partition key "default"', async () => {
+    const moto: S3Server = await startS3Server();
+    defer(() => moto.stop());
+    createStream(moto.endpoint, 'goff-events');
+    const collector = await startCollector({
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'kinesis.yaml')],
+      env: { OFFT_KINESIS_STREAM: 'goff-events', OFFT_KINESIS_ENDPOINT: moto.endpoint, ...AWS_ENV },
+    });
+    defer(() => collector.kill());
+    const counts = await drive(collector, 15);
+    const lines = await oracle(collector, counts);
+    const records = readStream(moto.endpoint, 'goff-events', counts.feature + counts.tracking);
+    expect(await collector.stop()).toBe(0);
+    expect(sorted(records.map((r) => r.data.toString('utf8')))).toEqual(sorted([...lines.feature, ...lines.tracking]));
+    expect(records.every((r) => r.partitionKey === 'default')).toBe(true);
+  });
+
+  it('S3 (moto): each object is the file GOFF uploads for its events: GOFF event JSON lines ending with a newline', async () => {
     const s3: S3Server = await startS3Server();
     defer(() => s3.stop());
     await s3.createBucket('goff-events');
     const collector = await startCollector({
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 's3.yaml')],
-      env: {
-        OFFT_S3_ENDPOINT: s3.endpoint,
-        OFFT_S3_FORCE_PATH_STYLE: 'true',
-        OFFT_S3_FLUSH_INTERVAL: '500ms',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
+      env: { OFFT_S3_ENDPOINT: s3.endpoint, OFFT_S3_FORCE_PATH_STYLE: 'true', OFFT_S3_FLUSH_INTERVAL: '500ms', ...AWS_ENV },
     });
     defer(() => collector.kill());
-    const users = 30;
-    await drive(collector, users);
-    const objectLines = async (prefix: string) =>
-      Object.values(s3.objects('goff-events', prefix)).flatMap((text) => text.split('\n').filter(Boolean));
-    const feature = await waitUntil(async () => {
-      const lines = await objectLines('goff/feature');
-      return lines.length >= users ? lines : undefined;
+    const counts = await drive(collector, 15);
+    const objectsUnder = (prefix: string) => Object.entries(s3.objects('goff-events', prefix));
+    const lineCount = (objects: [string, string][]) => objects.reduce((n, [, text]) => n + text.split('\n').length - 1, 0);
+    const feature = await waitUntil(() => {
+      const objects = objectsUnder('goff/feature');
+      return lineCount(objects) >= counts.feature ? objects : undefined;
     }, 'feature objects in S3', () => collector.output());
-    const tracking = await waitUntil(async () => {
-      const lines = await objectLines('goff/tracking');
-      return lines.length >= users ? lines : undefined;
+    const tracking = await waitUntil(() => {
+      const objects = objectsUnder('goff/tracking');
+      return lineCount(objects) >= counts.tracking ? objects : undefined;
     }, 'tracking objects in S3', () => collector.output());
+    const lines = await oracle(collector, counts);
     expect(await collector.stop()).toBe(0);
-    expect(feature).toHaveLength(users);
-    expect(tracking).toHaveLength(users);
-    expect(feature.sort()).toEqual(readLines(join(collector.outDir, 'feature-events.ndjson')).sort());
-    expect(tracking.sort()).toEqual(readLines(join(collector.outDir, 'tracking-events.ndjson')).sort());
-    const first = JSON.parse(tracking[0]!) as Record<string, unknown>;
-    expect(first).toMatchObject({ kind: 'tracking', key: 'purchased' });
+    for (const [name, text] of [...feature, ...tracking]) {
+      expect(name).toMatch(/\.json$/);
+      expect(text.endsWith('\n'), `${name} ends with a newline, as GOFF's files do`).toBe(true);
+    }
+    expect(sorted(feature.flatMap(([, text]) => text.split('\n').slice(0, -1)))).toEqual(sorted(lines.feature));
+    expect(sorted(tracking.flatMap(([, text]) => text.split('\n').slice(0, -1)))).toEqual(sorted(lines.tracking));
+  });
+
+  it('Kafka (a real KRaft broker): one message per event, its value the GOFF event JSON without a newline', async () => {
+    const kafka = await startKafkaBroker();
+    defer(() => kafka.stop());
+    const collector = await startCollector({
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'kafka.yaml')],
+      env: { OFFT_KAFKA_BROKERS: `[${kafka.bootstrap}]` },
+    });
+    defer(() => collector.kill());
+    const counts = await drive(collector, 15);
+    const lines = await oracle(collector, counts);
+    const feature = await kafka.read('goff-feature-events', counts.feature);
+    const tracking = await kafka.read('goff-tracking-events', counts.tracking);
+    expect(await collector.stop()).toBe(0);
+    expect(sorted(feature.map((r) => r.value.toString('utf8')))).toEqual(sorted(lines.feature));
+    expect(sorted(tracking.map((r) => r.value.toString('utf8')))).toEqual(sorted(lines.tracking));
+    console.log(`Kafka broker started in ${kafka.startupMs} ms`);
+  });
+
+  it("log: GOFF's log line for every evaluation, byte for byte", async () => {
+    // The overlay prints to /dev/stdout, which cannot be opened when stdout is a socket, as it is
+    // for a Node.js child process: the test sends the same lines to a file instead.
+    const logDir = mkdtempSync(join(tmpdir(), 'offt-goff-log-'));
+    defer(() => Promise.resolve(rmSync(logDir, { recursive: true, force: true })));
+    const logPath = join(logDir, 'goff.log');
+    const collector = await startCollector({
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'log.yaml')],
+      // GOFF prints FormattedDate in the local time zone; pin it so the expected line is known.
+      env: { TZ: 'UTC', OFFT_LOG_EXPORTER_PATH: logPath },
+    });
+    defer(() => collector.kill());
+    const counts = await drive(collector, 10);
+    const lines = await oracle(collector, counts);
+    const logLines = await waitUntil(() => {
+      const found = readLines(logPath);
+      return found.length >= counts.feature ? found : undefined;
+    }, 'GOFF log lines', () => collector.output());
+    expect(await collector.stop()).toBe(0);
+    // GOFF's default logFormat over each feature event: [{{ .FormattedDate}}] user="{{ .UserKey}}",
+    // flag="{{ .Key}}", value="{{ .Value}}" - FormattedDate RFC 3339, Value printed with Go's %v.
+    const expected = lines.feature.map((line) => {
+      const event = JSON.parse(line) as { userKey: string; key: string; value: unknown; creationDate: number };
+      const date = new Date(event.creationDate * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return `[${date}] user="${event.userKey}", flag="${event.key}", value="${goPrint(event.value)}"`;
+    });
+    expect(sorted(logLines)).toEqual(sorted(expected));
   });
 });
+
+/** Go's %v of the values these runs produce (bool, string, and the object flag's map). */
+function goPrint(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `map[${Object.keys(value).sort().map((k) => `${k}:${goPrint((value as Record<string, unknown>)[k])}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
+interface GoffEvent {
+  kind: string;
+  key: string;
+  userKey: string;
+}
+
+/** An event's identity in these runs: one event per kind, key and user. */
+function identity(event: GoffEvent): string {
+  return JSON.stringify([event.kind, event.key, event.userKey]);
+}
