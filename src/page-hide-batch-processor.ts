@@ -20,7 +20,7 @@
  * dropped and counted. A batch the collector refuses (another 4xx) is dropped and counted.
  *
  * A page hidden during an outage: the hide flush still sends everything (the collector may be
- * back; it is the last chance), and counts those records in `sentOnHideWhileFailing`. If the page
+ * back; it is the last chance), and counts what was queued or in flight in `atRiskOnHide`. If the page
  * stays (a tab switch), the failed requests come back and are retried. If the page is unloaded,
  * requests to a dead collector fail after the page is gone: those records are lost and no code can
  * count them any more; the counter says how many were at risk. Records are not written to storage
@@ -78,8 +78,11 @@ export interface PageHideBatchStats {
   droppedExportFailed: number;
   /** Records whose export failed and that went back to the queue (a record retried twice counts twice). */
   retried: number;
-  /** Records a page-hide flush sent while exports were failing: lost if the page was unloaded before the collector answered. */
-  sentOnHideWhileFailing: number;
+  /**
+   * Records queued or in flight when the page was hidden while exports were failing (each hide
+   * counts): lost if the page was unloaded before the collector answered, retried if it stayed.
+   */
+  atRiskOnHide: number;
   /** Records queued or being sent. */
   readonly pending: number;
 }
@@ -149,9 +152,9 @@ export class PageHideBatchProcessor {
     if ((globalThis as { document?: { visibilityState?: string } }).document?.visibilityState === 'hidden') this.onPageHide();
   };
   private readonly onPageHide = (): void => {
-    const failing = this.failures > 0;
-    const sent = this.sendAll();
-    if (failing) this.stats.sentOnHideWhileFailing += sent;
+    // While the collector is failing, what is queued or in flight may not arrive before the page is gone.
+    if (this.failures > 0) this.stats.atRiskOnHide += this.queue.length + this.inFlightRecords;
+    this.sendAll();
   };
 
   constructor(options: PageHideBatchProcessorOptions) {
@@ -171,7 +174,7 @@ export class PageHideBatchProcessor {
       droppedQueueFull: 0,
       droppedExportFailed: 0,
       retried: 0,
-      sentOnHideWhileFailing: 0,
+      atRiskOnHide: 0,
       get pending() {
         return self.queue.length + self.inFlightRecords;
       },

@@ -87,10 +87,10 @@ document.querySelector<HTMLFormElement>('#switch')!.addEventListener('submit', (
 // Delivery counters, visible to the app: here shown in the page (the tests read them too).
 const telemetry = document.querySelector<HTMLElement>('#telemetry')!;
 function showTelemetry(): void {
-  const { exported, pending, droppedQueueFull, droppedExportFailed, retried, sentOnHideWhileFailing } = processor.stats;
+  const { exported, pending, droppedQueueFull, droppedExportFailed, retried, atRiskOnHide } = processor.stats;
   const dropped = droppedQueueFull + droppedExportFailed;
   telemetry.textContent = `${exported} delivered, ${pending} pending, ${dropped} dropped${retried > 0 ? `, ${retried} retried` : ''}`;
-  Object.assign(telemetry.dataset, { exported, pending, dropped, retried, sentOnHideWhileFailing });
+  Object.assign(telemetry.dataset, { exported, pending, dropped, retried, atRiskOnHide });
 }
 setInterval(showTelemetry, 250);
 

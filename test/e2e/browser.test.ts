@@ -306,7 +306,7 @@ describe('the example web app in headless Chromium against the real collector', 
       delete (document as { visibilityState?: unknown }).visibilityState;
     });
     await waitFor('the hide flush to count the records it sent during the outage', async () =>
-      (await telemetry())['sentOnHideWhileFailing']! > 0 ? true : undefined,
+      (await telemetry())['atRiskOnHide']! > 0 ? true : undefined,
     );
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
     const during = await telemetry();

@@ -181,7 +181,7 @@ describe('PageHideBatchProcessor flushes on page hide', () => {
     expect(calls).toHaveLength(2); // 0-3 and 4-7; 8-10 wait for the delay
     page.hide(event);
     expect(calls.map((c) => c.records)).toEqual([range(0, 4), range(4, 8), range(8, 11)]);
-    expect(processor.stats.sentOnHideWhileFailing).toBe(0);
+    expect(processor.stats.atRiskOnHide).toBe(0);
   });
 
   it('stops listening after shutdown', async () => {
@@ -205,7 +205,7 @@ describe('PageHideBatchProcessor flushes on page hide', () => {
     emit(processor, range(3, 6));
     page.hide('visibilitychange'); // a tab switch in the outage
     expect(calls.map((c) => c.records)).toEqual([range(0, 3), range(0, 4), range(4, 6)]);
-    expect(processor.stats.sentOnHideWhileFailing).toBe(6);
+    expect(processor.stats.atRiskOnHide).toBe(6);
     networkError(1);
     networkError(2);
     expect(processor.stats).toMatchObject({ pending: 6, droppedExportFailed: 0 });
