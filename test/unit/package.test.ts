@@ -23,6 +23,9 @@ function requirePrepared(name: string): string {
 
 const runNode = (cwd: string, file: string) => execFileSync(process.execPath, [file], { cwd, encoding: 'utf8' });
 
+/** `log.record.uid`: a ULID, 26 Crockford base32 characters (src/record-id.ts). */
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
 const EXPECTED_MAIN_EXPORTS = ['EvaluationEventHook', 'withTracking', 'EVENT_FEATURE_FLAG_EVALUATION', 'EVENT_OPENFEATURE_TRACKING', 'ATTR_FEATURE_FLAG_KEY'];
 
 describe('the packed package', () => {
@@ -72,6 +75,7 @@ describe('the packed package', () => {
         eventName: 'feature_flag.evaluation',
         severityNumber: 9,
         attributes: {
+          'log.record.uid': expect.stringMatching(ULID),
           'feature_flag.key': 'new-checkout',
           'feature_flag.result.variant': 'on',
           'feature_flag.result.reason': 'static',
@@ -83,6 +87,7 @@ describe('the packed package', () => {
         eventName: 'openfeature.tracking',
         severityNumber: 9,
         attributes: {
+          'log.record.uid': expect.stringMatching(ULID),
           'openfeature.tracking.name': 'converted',
           'openfeature.tracking.value': 3,
           'openfeature.tracking.details': { plan: { tier: 'pro' } },
