@@ -233,8 +233,8 @@ export interface ResolvedSetup {
 /**
  * Checks every numeric option of `setupFlagTelemetry` once, at construction: wrong types and NaN
  * throw, out-of-range values are clamped with a diag warning. In browsers the options the
- * page-hide processor cannot apply (`exportConcurrency`, `batch.exportTimeoutMillis`) get a
- * warning instead of being ignored silently.
+ * page-hide processor does not use (`exportConcurrency`, `batch.exportTimeoutMillis`,
+ * `retryMaxElapsedMillis`) get a warning instead of being ignored silently.
  */
 export function resolveSetupOptions(options: SetupFlagTelemetryOptions, inBrowser: boolean = IN_BROWSER): ResolvedSetup {
   const defaults = inBrowser ? SETUP_DEFAULTS.browser : SETUP_DEFAULTS.node;
@@ -270,7 +270,10 @@ export function resolveSetupOptions(options: SetupFlagTelemetryOptions, inBrowse
       warnOption('exportConcurrency is ignored in browsers: the page-hide processor sends every batch as soon as it is full');
     }
     if (input?.exportTimeoutMillis !== undefined) {
-      warnOption('batch.exportTimeoutMillis is ignored in browsers: set exporterOptions.timeoutMillis for one request, retryMaxElapsedMillis for retries');
+      warnOption('batch.exportTimeoutMillis is ignored in browsers: set exporterOptions.timeoutMillis for one request');
+    }
+    if (options.retryMaxElapsedMillis !== undefined) {
+      warnOption('retryMaxElapsedMillis is ignored in browsers: the page-hide processor retries a failed batch until the collector answers, while the page is open');
     }
   }
   return {

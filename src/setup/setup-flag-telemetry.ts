@@ -42,8 +42,10 @@ export function setupFlagTelemetry(options: SetupFlagTelemetryOptions = {}): Fla
   const settings = resolveSetupOptions(options, IN_BROWSER);
   const counters = newDeliveryCounters();
   const baseExporter = options.exporter ?? createOtlpExporter(options);
+  // In browsers the page-hide processor retries failed batches itself and sends everything on page
+  // hide; a batch held in a RetryingExporter's backoff would miss that last send.
   const exporter =
-    settings.retry.maxElapsedMillis === 0
+    IN_BROWSER || settings.retry.maxElapsedMillis === 0
       ? baseExporter
       : new RetryingExporter(baseExporter, settings.retry, (attempt) =>
           report('warn', 'export-retry', `flag telemetry export failed; retrying (attempt ${attempt}); records stay queued`),

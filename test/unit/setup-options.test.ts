@@ -59,11 +59,15 @@ describe('resolveSetupOptions', () => {
     try {
       expect(resolveSetupOptions({}, true).batch).toMatchObject({ maxQueueSize: 20_000, maxExportBatchSize: 32 });
       expect(diag.messages).toEqual([]);
-      const settings = resolveSetupOptions({ batch: { maxExportBatchSize: Number.POSITIVE_INFINITY, exportTimeoutMillis: 5_000 }, exportConcurrency: 4 }, true);
+      const settings = resolveSetupOptions(
+        { batch: { maxExportBatchSize: Number.POSITIVE_INFINITY, exportTimeoutMillis: 5_000 }, exportConcurrency: 4, retryMaxElapsedMillis: 1_000 },
+        true,
+      );
       expect(settings.batch.maxExportBatchSize).toBe(20_000);
       const text = diag.messages.join('\n');
       expect(text).toMatch(/exportConcurrency is ignored in browsers/);
       expect(text).toMatch(/batch\.exportTimeoutMillis is ignored in browsers/);
+      expect(text).toMatch(/retryMaxElapsedMillis is ignored in browsers/);
     } finally {
       diag.restore();
     }
