@@ -73,7 +73,7 @@ if [[ ! -f "$KAFKA_LIBS/.complete" ]]; then
 </project>
 EOF
   rm -rf "$KAFKA_LIBS"
-  mvn -B -q -f "$kafka_tmp/pom.xml" -Dmaven.repo.local="$kafka_tmp/repository" dependency:copy-dependencies \
+  mvn -B -q -Dstyle.color=never -f "$kafka_tmp/pom.xml" -Dmaven.repo.local="$kafka_tmp/repository" dependency:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >&2 || { rm -rf "$kafka_tmp"; die "mvn could not fetch org.apache.kafka:kafka_2.13:$KAFKA_VERSION"; }
   rm -rf "$kafka_tmp"
   touch "$KAFKA_LIBS/.complete"
