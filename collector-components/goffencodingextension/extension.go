@@ -26,7 +26,10 @@ type goffExtension struct {
 	eventType   goffevent.EventType
 	format      string
 	csvTemplate *template.Template
-	logger      *zap.Logger
+	// defaultCSV: feature events with GOFF's default template take goffevent.AppendDefaultCSV,
+	// the same bytes as GOFF's FormatInCSV without text/template (tested byte for byte).
+	defaultCSV bool
+	logger     *zap.Logger
 }
 
 func newExtension(config *Config, logger *zap.Logger) (*goffExtension, error) {
@@ -37,6 +40,7 @@ func newExtension(config *Config, logger *zap.Logger) (*goffExtension, error) {
 			return nil, err
 		}
 		e.csvTemplate = t
+		e.defaultCSV = e.eventType == goffevent.Feature && (config.CSVTemplate == "" || config.CSVTemplate == exporter.DefaultCsvTemplate)
 	}
 	return e, nil
 }
@@ -57,6 +61,10 @@ func (e *goffExtension) MarshalLogs(ld plog.Logs) ([]byte, error) {
 	failed := 0
 	var firstErr error
 	skipped := goffevent.ForEachEvent(ld, e.eventType, e.config.Source, func(event exporter.ExportableEvent) {
+		if e.defaultCSV {
+			buf.Write(goffevent.AppendDefaultCSV(buf.AvailableBuffer(), event.(exporter.FeatureEvent)))
+			return
+		}
 		line, err := goffevent.FormatEvent(event, e.format, e.csvTemplate)
 		if err != nil {
 			failed++

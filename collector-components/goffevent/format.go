@@ -2,6 +2,7 @@ package goffevent // import "offt/collector-components/goffevent"
 
 import (
 	"fmt"
+	"strconv"
 	"text/template"
 
 	"github.com/thomaspoignant/go-feature-flag/exporter"
@@ -64,4 +65,43 @@ func FormatEvent(event exporter.ExportableEvent, format string, csvTemplate *tem
 		return event.FormatInCSV(csvTemplate)
 	}
 	return event.FormatInJSON()
+}
+
+// AppendDefaultCSV appends the line GOFF's exporter.DefaultCsvTemplate gives for a feature
+// event, without running text/template (about 10x faster, see the goff_encoding benchmarks):
+//
+//	{{ .Kind}};{{ .ContextKind}};{{ .UserKey}};{{ .CreationDate}};{{ .Key}};{{ .Variation}};{{ .Value}};{{ .Default}};{{ .Source}}\n
+//
+// text/template prints each field with fmt's %v and a nil interface as "<no value>"; so does
+// this. The goff_encoding tests compare it byte for byte with GOFF's FormatInCSV.
+func AppendDefaultCSV(buf []byte, e exporter.FeatureEvent) []byte {
+	buf = append(buf, e.Kind...)
+	buf = append(buf, ';')
+	buf = append(buf, e.ContextKind...)
+	buf = append(buf, ';')
+	buf = append(buf, e.UserKey...)
+	buf = append(buf, ';')
+	buf = strconv.AppendInt(buf, e.CreationDate, 10)
+	buf = append(buf, ';')
+	buf = append(buf, e.Key...)
+	buf = append(buf, ';')
+	buf = append(buf, e.Variation...)
+	buf = append(buf, ';')
+	switch v := e.Value.(type) {
+	case nil:
+		buf = append(buf, "<no value>"...)
+	case string:
+		buf = append(buf, v...)
+	case bool:
+		buf = strconv.AppendBool(buf, v)
+	case float64:
+		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+	default:
+		buf = fmt.Append(buf, v)
+	}
+	buf = append(buf, ';')
+	buf = strconv.AppendBool(buf, e.Default)
+	buf = append(buf, ';')
+	buf = append(buf, e.Source...)
+	return append(buf, '\n')
 }

@@ -1,0 +1,32 @@
+package goffevent
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/thomaspoignant/go-feature-flag/exporter"
+)
+
+func TestAppendDefaultCSVIsGOFFsDefaultTemplateByteForByte(t *testing.T) {
+	tmpl, err := ParseCSVTemplate("")
+	require.NoError(t, err)
+	values := []any{
+		nil, "", "a;b<&>\b\f\u2028é🙂", true, false, float64(0), float64(1000000), 12345678.0, 1e21, 1e-7, -42.5,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, []byte{1, 2, 3},
+		map[string]any{"b": 1e6, "a": "x y", "n": nil, "m": map[string]any{"\f": []any{1e-8, true}}},
+		[]any{1.0, "two", []any{3.25e-7}, map[string]any{"x": true}, nil},
+		map[string]any{}, []any{},
+	}
+	for _, v := range values {
+		for _, anonymous := range []bool{false, true} {
+			e := exporter.FeatureEvent{Kind: "feature", ContextKind: "user", UserKey: "u;1", CreationDate: 1795300000, Key: "k", Variation: "SdkDefault", Value: v, Default: anonymous, Source: "SERVER"}
+			if anonymous {
+				e.ContextKind = "anonymousUser"
+			}
+			want, err := e.FormatInCSV(tmpl)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(AppendDefaultCSV(nil, e)), "%#v", v)
+		}
+	}
+}
