@@ -168,17 +168,8 @@ export class PageHideBatchProcessor {
     if (batchSize > this.queueSize) warnOption(`${OWNER}.maxExportBatchSize (${batchSize}) exceeds maxQueueSize; using ${this.queueSize}`);
     this.batchSize = Math.min(batchSize, this.queueSize);
     this.maxRetryDelay = numberOption(OWNER, 'maxRetryDelayMillis', options.maxRetryDelayMillis, RULES.maxRetryDelayMillis);
-    const self = this;
-    this.stats = {
-      exported: 0,
-      droppedQueueFull: 0,
-      droppedExportFailed: 0,
-      retried: 0,
-      atRiskOnHide: 0,
-      get pending() {
-        return self.queue.length + self.inFlightRecords;
-      },
-    };
+    this.stats = { exported: 0, droppedQueueFull: 0, droppedExportFailed: 0, retried: 0, atRiskOnHide: 0, pending: 0 };
+    Object.defineProperty(this.stats, 'pending', { enumerable: true, get: () => this.queue.length + this.inFlightRecords });
     const doc = (globalThis as { document?: EventTarget }).document;
     if (doc !== undefined) {
       // visibilitychange covers tab switches and mobile backgrounding; pagehide covers browsers that

@@ -67,7 +67,8 @@ function render(): void {
     client.track('clicked-checkout', { value: cartTotal, currencyCode: 'EUR' });
     document.querySelector('#status')!.textContent = 'Thanks! Order placed.';
   });
-  document.querySelector('#shopper')!.textContent = `${String(context.targetingKey)} (${String(context['plan'])})`;
+  const shownPlan = typeof context['plan'] === 'string' ? context['plan'] : '';
+  document.querySelector('#shopper')!.textContent = `${String(context.targetingKey)} (${shownPlan})`;
   document.querySelector('#variant')!.textContent = variant;
   document.querySelector('#status')!.textContent = '';
   app.replaceChildren(button);

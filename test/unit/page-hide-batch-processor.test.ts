@@ -21,8 +21,9 @@ function scriptedExporter() {
     export(records, resultCallback) {
       calls.push({ records: records as number[], answer: resultCallback });
     },
-    async shutdown() {
+    shutdown() {
       exporter.shutdownCalls++;
+      return Promise.resolve();
     },
   };
   const ok = (i: number) => calls[i]!.answer({ code: 0 });
@@ -65,7 +66,7 @@ describe('PageHideBatchProcessor options go through the shared normaliser', () =
     const { exporter } = scriptedExporter();
     for (const name of ['maxExportBatchSize', 'maxQueueSize', 'scheduledDelayMillis', 'maxRetryDelayMillis']) {
       for (const bad of [Number.NaN, '32', null, {}]) {
-        expect(() => new PageHideBatchProcessor({ exporter, [name]: bad }), `${name}: ${String(bad)}`).toThrow(
+        expect(() => new PageHideBatchProcessor({ exporter, [name]: bad }), `${name}: ${JSON.stringify(bad)}`).toThrow(
           new RegExp(`PageHideBatchProcessor\\.${name} must be a number`),
         );
       }
