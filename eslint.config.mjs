@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', '**/node_modules/**', 'test/fixtures/consumer/**', 'test/fixtures/legacy-otel/**', 'examples/**/dist/**', 'bench/reference/**', 'coverage/**'],
+    ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'bench/.*/**', 'test-results/**', 'out/**', '**/node_modules/**', 'test/fixtures/consumer/**', 'test/fixtures/legacy-otel/**', 'examples/**/dist/**', 'bench/reference/**', 'coverage/**'],
   },
   {
     files: ['**/*.ts', '**/*.mts'],
