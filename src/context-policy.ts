@@ -154,7 +154,7 @@ function createAttributePicker(allow: readonly string[] | '*'): ContextPolicy['a
   if (!Array.isArray(allow) || allow.some((name) => typeof name !== 'string')) {
     throw new TypeError("openfeature-otel-tracking: contextAttributes must be an array of attribute names or '*'");
   }
-  const names = [...new Set(allow)].filter((name) => name !== 'targetingKey');
+  const names: string[] = [...new Set<string>(allow)].filter((name) => name !== 'targetingKey');
   if (names.length === 0) return undefined;
   return (context, limits, budget) => {
     let out: { [key: string]: AnyValue } | undefined;

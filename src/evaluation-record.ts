@@ -135,11 +135,11 @@ export function buildEvaluationRecord(
   if (metadata !== undefined && metadata !== null) {
     const version = metadata['version'];
     if (version !== undefined && version !== '') {
-      attributes[ATTR_FEATURE_FLAG_VERSION] = boundString(String(version), limits, budget);
+      attributes[ATTR_FEATURE_FLAG_VERSION] = boundString(metadataString(version), limits, budget);
     }
     const setId = metadata['flagSetId'];
     if (setId !== undefined && setId !== '') {
-      attributes[ATTR_FEATURE_FLAG_SET_ID] = boundString(String(setId), limits, budget);
+      attributes[ATTR_FEATURE_FLAG_SET_ID] = boundString(metadataString(setId), limits, budget);
     }
     if (config.includeFlagMetadata) {
       const map = normalize(metadata, limits, budget);
@@ -159,6 +159,24 @@ export function buildEvaluationRecord(
     return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_WARN, severityText: 'WARN', attributes };
   }
   return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
+}
+
+/** A flag-metadata value (string, number or boolean in OpenFeature) as a string. */
+function metadataString(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'object':
+      return value === null ? 'null' : Object.prototype.toString.call(value);
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      return Object.prototype.toString.call(value);
+  }
 }
 
 function isNonEmptyMap(value: AnyValue): value is { [key: string]: AnyValue } {

@@ -191,14 +191,14 @@ function visit(value: unknown, limits: Limits, budget: Budget, depth: number, pa
     case 'symbol':
       budget.note(`a ${typeof value} was dropped`);
       return DROP;
-    default:
+    case 'object':
       break;
   }
   if (value === null) {
     budget.remaining -= 4;
     return null;
   }
-  return visitObject(value as object, limits, budget, depth, path);
+  return visitObject(value, limits, budget, depth, path);
 }
 
 function visitObject(
@@ -223,7 +223,7 @@ function visitObject(
   }
   path.push(value);
   try {
-    const proto = Object.getPrototypeOf(value);
+    const proto: unknown = Object.getPrototypeOf(value);
     if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
       // Plain objects, the common case, skip the instanceof checks below.
       return visitProperties(value, limits, budget, depth, path);

@@ -64,7 +64,7 @@ const WRAPPED = Symbol.for('openfeature-otel-tracking.wrapped');
  */
 function forwardMembers(inner: AnyProvider, wrapper: Record<PropertyKey, unknown>): void {
   const seen = new Set<PropertyKey>(['constructor', 'track', WRAPPED]);
-  for (let proto: object | null = inner; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (let proto: object | null = inner; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
     for (const name of Reflect.ownKeys(proto)) {
       if (seen.has(name)) continue;
       seen.add(name);

@@ -98,12 +98,13 @@ describe('withTracking on the server SDK (dynamic context)', () => {
   it('forwards initialize and onClose, and the SDK tracks the inner status', async () => {
     const calls: string[] = [];
     const inner = Object.assign(new ScriptedProvider({}), {
-      initialize: async () => {
+      initialize: () => {
         calls.push('init');
-        throw new Error('init failed');
+        return Promise.reject(new Error('init failed'));
       },
-      onClose: async () => {
+      onClose: () => {
         calls.push('close');
+        return Promise.resolve();
       },
     });
     await expect(OpenFeature.setProviderAndWait(withTracking(inner))).rejects.toBeTruthy();
@@ -138,7 +139,7 @@ describe('withTracking on the server SDK (dynamic context)', () => {
     expect(b.tracked).toHaveLength(1);
   });
 
-  it('never throws: an invalid name gets no record, a throwing inner track is contained', async () => {
+  it('never throws: an invalid name gets no record, a throwing inner track is contained', () => {
     const inner = new ScriptedProvider({});
     inner.track = () => {
       throw new Error('inner broke');
