@@ -4,8 +4,11 @@
 //   2. starts the collector with collector-config/otelcol.yaml, writing into ./out;
 //   3. starts examples/demo/service.mjs and drives it with a load generator in which the green
 //      button truly converts better (30% vs 15%);
-//   4. stops both (each flushes), then prints what landed where: counts per stream and variant.
-import { execFileSync, spawn } from 'node:child_process';
+//   4. stops both (each flushes), then prints what landed where: counts per stream and variant;
+//   5. reads its own output with the experiment readout (the package's `openfeature-otel-tracking
+//      readout` command, DuckDB over the files): green wins, with its CI and p-value, and an HTML
+//      report next to the data.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +53,11 @@ async function stop(child) {
   if (code !== 0) throw new Error(`${child.name} exited with ${code}:\n${child.log()}`);
 }
 
-say('1/4 building the library and the slim collector (first run: several minutes)');
+say('1/5 building the library and the slim collector (first run: several minutes)');
 execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const bin = collectorBinary(); // OFFT_COLLECTOR_BIN when set, else built or reused from the cache
 
-say(`2/4 starting the collector (${relative(root, bin) || bin}) writing into ${relative(root, outDir) || outDir}/`);
+say(`2/5 starting the collector (${relative(root, bin) || bin}) writing into ${relative(root, outDir) || outDir}/`);
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const ports = { grpc: await freePort(), http: await freePort(), health: await freePort() };
@@ -67,7 +70,7 @@ const collector = await launchCollector({
   healthPort: ports.health,
 });
 
-say(`3/4 starting the demo service and sending ${users} shoppers through checkout`);
+say(`3/5 starting the demo service and sending ${users} shoppers through checkout`);
 const service = start(process.execPath, [join(root, 'examples', 'demo', 'service.mjs')], {
   PORT: String(servicePort),
   HOST: '127.0.0.1',
@@ -93,7 +96,7 @@ const collectorExit = await collector.stop(); // SIGTERM: the file exporters flu
 if (collectorExit !== 0) throw new Error(`collector exited with ${collectorExit}:\n${collector.output()}`);
 if (process.env.DEMO_VERBOSE) say(`${service.log()}\n${collector.output()}`);
 
-say('4/4 what landed where\n');
+say('4/5 what landed where\n');
 const lines = (file) => (existsSync(join(outDir, file)) ? readFileSync(join(outDir, file), 'utf8').split('\n').filter(Boolean) : []);
 const features = lines('feature-events.ndjson').map((l) => JSON.parse(l));
 const trackings = lines('tracking-events.ndjson').map((l) => JSON.parse(l));
@@ -122,3 +125,11 @@ if (features.length !== expected || trackings.length !== sent.purchases) {
   process.exit(1);
 }
 say('  nothing lost, nothing duplicated');
+
+const report = join(outDir, 'readout.html');
+say(`\n5/5 the experiment readout of this data\n  $ npx openfeature-otel-tracking readout --source ${relative(process.cwd(), outDir) || '.'} --flag checkout-button --metric checkout-completed --html ${relative(process.cwd(), report)}\n`);
+const readout = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'readout', '--source', outDir, '--flag', 'checkout-button', '--metric', 'checkout-completed', '--control', 'blue', '--html', report], { cwd: root, stdio: 'inherit' });
+if (readout.status !== 0) {
+  say(`  the readout failed (exit ${readout.status})`);
+  process.exit(1);
+}

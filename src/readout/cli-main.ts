@@ -20,6 +20,7 @@ Source
   --format auto|goff|otlp files to read (default auto: raw-otlp*.json when present, else GOFF files)
   --clickhouse <url>      ClickHouse HTTP URL, e.g. http://user:password@localhost:8123/otel
   --table <name>          ClickHouse table (default otel_logs)
+  --memory <size>         DuckDB memory limit, e.g. 512MB (default: DuckDB's, 80% of RAM); it spills to disk beyond
 Experiment
   --flag <key>            feature_flag.key of the experiment
   --metric <event>[:kind] tracking event name; kind conversion|mean|count|ratio (repeatable). A plain
@@ -96,7 +97,7 @@ export async function main(argv: string[], io: Io = { stdout: (t) => process.std
       args: withOptionalValues(rest),
       strict: true,
       options: {
-        source: { type: 'string' }, format: { type: 'string' }, clickhouse: { type: 'string' }, table: { type: 'string' },
+        source: { type: 'string' }, format: { type: 'string' }, memory: { type: 'string' }, clickhouse: { type: 'string' }, table: { type: 'string' },
         flag: { type: 'string' }, metric: { type: 'string', multiple: true }, control: { type: 'string' },
         delay: { type: 'string' }, window: { type: 'string' }, reason: { type: 'string', multiple: true }, variants: { type: 'string', multiple: true },
         cap: { type: 'string' }, weights: { type: 'string' }, alpha: { type: 'string' }, sequential: { type: 'string' }, cuped: { type: 'string' },
@@ -126,11 +127,12 @@ export async function main(argv: string[], io: Io = { stdout: (t) => process.std
       ...(values.variants ? { variants: list(values.variants) } : {}),
       ...(values.cuped ? { cupedLookbackSeconds: number(values.cuped, '--cuped', (x) => x > 0, 'a positive number of days') * 86400 } : {}),
     };
+    if (values.memory && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(values.memory)) throw new ReadoutError('usage', `--memory: '${values.memory}' must be a size such as 512MB or 2GB`);
     const format = values.format ?? 'auto';
     if (!['auto', 'goff', 'otlp'].includes(format)) throw new ReadoutError('usage', `--format: '${format}' must be auto, goff or otlp`);
     const source: ReadoutSource = values.clickhouse
       ? { kind: 'clickhouse', url: values.clickhouse, ...(values.table ? { table: values.table } : {}) }
-      : { kind: 'files', dir: values.source!, format: format as 'auto' | 'goff' | 'otlp' };
+      : { kind: 'files', dir: values.source!, format: format as 'auto' | 'goff' | 'otlp', ...(values.memory ? { memoryLimit: values.memory } : {}) };
     const difference = values.difference ?? 'relative';
     if (difference !== 'relative' && difference !== 'absolute') throw new ReadoutError('usage', `--difference: '${difference}' must be relative or absolute`);
     const correction = values.correction ?? 'none';
