@@ -121,6 +121,29 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     expect(sorted(sent)).toEqual(sorted([...lines.feature, ...lines.tracking]));
   });
 
+  it('webhook outage: batches refused with 503 are retried from the persistent queue and every event arrives once', async () => {
+    const sink: HttpSink = await startHttpSink();
+    defer(() => sink.close());
+    sink.respond(503);
+    const collector = await startCollector({
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
+      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: 's', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
+    });
+    defer(() => collector.kill());
+    const counts = await drive(collector, 10);
+    await waitUntil(() => (sink.requests.length >= 2 ? true : undefined), 'refused webhook attempts', () => collector.output());
+    const refused = sink.requests.length;
+    sink.respond(200);
+    const delivered = await waitUntil(() => {
+      const events = sink.requests.slice(refused).flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: GoffEvent[] }).events);
+      return events.length >= counts.feature + counts.tracking ? events : undefined;
+    }, 'webhook deliveries after the outage', () => collector.output());
+    expect(await collector.stop()).toBe(0);
+    const ids = delivered.map(identity);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(counts.feature + counts.tracking);
+  });
+
   it('SQS (moto): one message per event, its body the GOFF event JSON, attribute emitter="GO Feature Flag"', async () => {
     const moto: S3Server = await startS3Server();
     defer(() => moto.stop());
