@@ -54,7 +54,8 @@ export const CLICKHOUSE_DIALECT: SqlDialect = {
 /** A finite number as SQL text; anything else is a programming error. */
 export function num(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`readout SQL: ${value} is not a finite number`);
-  return Number.isInteger(value) ? String(value) : value.toPrecision(17).replace(/\.?0+$/, '');
+  // The shortest text that reads back as the same double (both engines accept 1e-7 as well).
+  return String(value);
 }
 
 /** The two source relations, as SELECT statements. */
