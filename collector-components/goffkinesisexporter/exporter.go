@@ -5,6 +5,7 @@ package goffkinesisexporter // import "offt/collector-components/goffkinesisexpo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -78,8 +79,8 @@ func (e *kinesisExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 		KinesisOptions: []func(*kinesis.Options){capturePutRecords},
 		Settings:       goffkinesis.NewSettings(goffkinesis.WithStreamArn(e.cfg.StreamArn), goffkinesis.WithStreamName(e.cfg.StreamName)),
 	}
-	for start := 0; start < len(events); start += maxRecordsPerCall {
-		end := min(start+maxRecordsPerCall, len(events))
+	for start, end := 0, 0; start < len(events); start = end {
+		end = chunkEnd(events, start)
 		answer := &putRecordsAnswer{}
 		if err := goff.Export(context.WithValue(ctx, putRecordsAnswerKey{}, answer), e.goffLog, events[start:end]); err != nil {
 			return consumererror.NewLogs(fmt.Errorf("goff_kinesis: %d of %d events not sent: %w", len(events)-start, len(events), err), logsOf(records[start:]))
@@ -104,6 +105,32 @@ func (e *kinesisExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 		return consumererror.NewLogs(fmt.Errorf("goff_kinesis: Kinesis refused %d of %d records in a PutRecords call; retrying %d", *out.FailedRecordCount, end-start, len(retry)), logsOf(retry))
 	}
 	return nil
+}
+
+// maxBytesPerCall is Kinesis' PutRecords limit on a call's data plus partition keys.
+const maxBytesPerCall = 5 << 20
+
+// chunkEnd returns the end of the chunk of events that starts at start: at most
+// maxRecordsPerCall events and maxBytesPerCall bytes (each event's JSON plus GOFF's partition
+// key), so that no call is refused for its size and retried forever. Events GOFF skips (1 MiB
+// or more) count for nothing.
+func chunkEnd(events []exporter.ExportableEvent, start int) int {
+	size := 0
+	for i := start; i < len(events); i++ {
+		if i-start == maxRecordsPerCall {
+			return i
+		}
+		data, err := json.Marshal(events[i])
+		n := len(data) + len("default")
+		if err != nil || len(data) >= goffkinesis.Mb {
+			n = 0
+		}
+		if size+n > maxBytesPerCall && i > start {
+			return i
+		}
+		size += n
+	}
+	return len(events)
 }
 
 // putRecordsAnswer receives the PutRecords answer of one export call (GOFF does not return it).

@@ -137,3 +137,19 @@ func TestKinesisRefusedRecordsAreGivenBackForRetryNotLost(t *testing.T) {
 	user, _ := left.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("feature_flag.context.id")
 	assert.Equal(t, "user-1", user.Str())
 }
+
+func TestKinesisKeepsEachCallUnder5MiB(t *testing.T) {
+	srv, calls := kinesisEndpoint(t, "")
+	exp := started(t, srv.URL)
+	ld := evaluations(12)
+	big := strings.Repeat("x", 600<<10) // 12 events of 600 KiB: 7.2 MiB in all
+	for _, lr := range ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().All() {
+		lr.Attributes().PutStr("feature_flag.version", big)
+	}
+	require.NoError(t, exp.pushLogs(context.Background(), ld))
+	sizes := []int{}
+	for _, c := range calls() {
+		sizes = append(sizes, len(c.Records))
+	}
+	assert.Equal(t, []int{8, 4}, sizes, "8 x 600 KiB fit in 5 MiB, a ninth does not")
+}

@@ -5,10 +5,12 @@ package goffsqsexporter // import "offt/collector-components/goffsqsexporter"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go"
 	"github.com/thomaspoignant/go-feature-flag/exporter"
 	goffsqs "github.com/thomaspoignant/go-feature-flag/exporter/sqsexporter"
 	"go.opentelemetry.io/collector/component"
@@ -58,12 +60,39 @@ func (e *sqsExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	}
 	// A GOFF exporter per export call: GOFF creates its SQS client lazily, unsynchronised.
 	goff := &goffsqs.Exporter{QueueURL: e.cfg.QueueURL, AwsConfig: e.awsConfig}
+	refused := 0
 	for i, event := range events {
-		if err := goff.Export(ctx, nil, []exporter.ExportableEvent{event}); err != nil {
-			return consumererror.NewLogs(fmt.Errorf("goff_sqs: %d of %d events not sent: %w", len(events)-i, len(events), err), logsOf(records[i:]))
+		err := goff.Export(ctx, nil, []exporter.ExportableEvent{event})
+		if err == nil {
+			continue
 		}
+		if refusesMessage(err) {
+			// SQS will never take this message (e.g. over 256 KiB): retrying it would block
+			// every event behind it, so it is dropped and counted here.
+			refused++
+			e.logger.Error("goff_sqs: SQS refused an event's message; event dropped", zap.Error(err))
+			continue
+		}
+		return consumererror.NewLogs(fmt.Errorf("goff_sqs: %d of %d events not sent: %w", len(events)-i, len(events), err), logsOf(records[i:]))
+	}
+	if refused > 0 {
+		e.logger.Error("goff_sqs: events dropped because SQS refused their message", zap.Int("dropped", refused), zap.Int("sent", len(events)-refused))
 	}
 	return nil
+}
+
+// refusesMessage reports an SQS error about the message itself, which no retry can fix. Other
+// errors (throttling, network, credentials, a missing queue) are retried.
+func refusesMessage(err error) bool {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	switch apiErr.ErrorCode() {
+	case "InvalidParameterValue", "InvalidMessageContents", "AWS.SimpleQueueService.InvalidMessageContents", "MessageTooLong":
+		return true
+	}
+	return false
 }
 
 // record is one log record with the resource and scope it came with.

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -27,7 +28,8 @@ import (
 )
 
 // sqsEndpoint answers SendMessage (AWS JSON 1.0 protocol) like SQS; after `okCount` messages
-// it answers 400 to every further one. It is the transport for GOFF's exporter in these unit
+// it fails every further one with 500 InternalError, and a body containing "too-long" with
+// 400 InvalidParameterValue (what SQS answers for a message over 256 KiB). It is the transport for GOFF's exporter in these unit
 // tests; the real check against an SQS implementation is the end-to-end test on moto.
 func sqsEndpoint(t *testing.T, okCount int) (*httptest.Server, func() []map[string]any) {
 	var mu sync.Mutex
@@ -38,15 +40,19 @@ func sqsEndpoint(t *testing.T, okCount int) (*httptest.Server, func() []map[stri
 		_ = json.Unmarshal(raw, &in)
 		mu.Lock()
 		defer mu.Unlock()
-		if len(bodies) >= okCount {
-			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		if strings.Contains(in["MessageBody"].(string), "too-long") {
 			w.WriteHeader(http.StatusBadRequest)
-			_, _ = w.Write([]byte(`{"__type":"com.amazonaws.sqs#InvalidParameterValue","message":"refused"}`))
+			_, _ = w.Write([]byte(`{"__type":"com.amazonaws.sqs#InvalidParameterValue","message":"One or more parameters are invalid. Reason: Message must be shorter than 262144 bytes."}`))
+			return
+		}
+		if len(bodies) >= okCount {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"__type":"com.amazonaws.sqs#InternalError","message":"try again"}`))
 			return
 		}
 		bodies = append(bodies, in)
 		sum := md5.Sum([]byte(in["MessageBody"].(string)))
-		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 		_, _ = fmt.Fprintf(w, `{"MessageId":"m-%d","MD5OfMessageBody":"%s"}`, len(bodies), hex.EncodeToString(sum[:]))
 	}))
 	t.Cleanup(srv.Close)
@@ -110,4 +116,13 @@ func TestSQSFailureGivesBackOnlyTheEventsNotSent(t *testing.T) {
 	user, _ := left.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("feature_flag.context.id")
 	assert.Equal(t, "user-2", user.Str())
 	assert.Len(t, bodies(), 1)
+}
+
+func TestSQSEventItRefusesIsDroppedWithoutBlockingTheOthers(t *testing.T) {
+	srv, bodies := sqsEndpoint(t, 100)
+	exp := started(t, srv.URL)
+	require.NoError(t, exp.pushLogs(context.Background(), evaluations("user-1", "too-long", "user-3")))
+	got := bodies()
+	require.Len(t, got, 2, "the refused message is dropped, the events after it are sent")
+	assert.Contains(t, got[1]["MessageBody"], `"userKey":"user-3"`)
 }
