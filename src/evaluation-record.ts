@@ -54,6 +54,9 @@ export interface EvaluationResult {
   readonly flagMetadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** What OpenFeature allows as a flag-metadata value (anything else is converted the same way). */
+type FlagMetadataValue = string | number | boolean;
+
 /** Precomputed settings of the builder. */
 export interface EvaluationRecordConfig {
   readonly includeValue: IncludeValue;
@@ -133,13 +136,13 @@ export function buildEvaluationRecord(
 
   const metadata = result.flagMetadata;
   if (metadata !== undefined && metadata !== null) {
-    const version = metadata['version'];
+    const version = metadata['version'] as FlagMetadataValue | undefined;
     if (version !== undefined && version !== '') {
-      attributes[ATTR_FEATURE_FLAG_VERSION] = boundString(metadataString(version), limits, budget);
+      attributes[ATTR_FEATURE_FLAG_VERSION] = boundString(String(version), limits, budget);
     }
-    const setId = metadata['flagSetId'];
+    const setId = metadata['flagSetId'] as FlagMetadataValue | undefined;
     if (setId !== undefined && setId !== '') {
-      attributes[ATTR_FEATURE_FLAG_SET_ID] = boundString(metadataString(setId), limits, budget);
+      attributes[ATTR_FEATURE_FLAG_SET_ID] = boundString(String(setId), limits, budget);
     }
     if (config.includeFlagMetadata) {
       const map = normalize(metadata, limits, budget);
@@ -159,24 +162,6 @@ export function buildEvaluationRecord(
     return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_WARN, severityText: 'WARN', attributes };
   }
   return { eventName: EVENT_FEATURE_FLAG_EVALUATION, severityNumber: SEVERITY_INFO, severityText: 'INFO', attributes };
-}
-
-/** A flag-metadata value (string, number or boolean in OpenFeature) as a string. */
-function metadataString(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'object':
-      return value === null ? 'null' : Object.prototype.toString.call(value);
-    case 'function':
-    case 'symbol':
-    case 'undefined':
-      return Object.prototype.toString.call(value);
-  }
 }
 
 function isNonEmptyMap(value: AnyValue): value is { [key: string]: AnyValue } {
