@@ -61,7 +61,8 @@ export async function readClickHouse(options: ClickHouseReadOptions, spec: Reado
     throw new ReadoutError('missing-engine', 'the ClickHouse readout needs its client: npm install @clickhouse/client@1.23.1');
   }
   const sql = otelLogsReadoutSql(spec, options.table);
-  const client = clickhouse.createClient({ url: options.url, request_timeout: options.timeoutMs ?? 300_000 });
+  // The client's own logger would print the connection error (and the URL) a second time.
+  const client = clickhouse.createClient({ url: options.url, request_timeout: options.timeoutMs ?? 300_000, log: { level: clickhouse.ClickHouseLogLevel.OFF } });
   try {
     const result = await client.query({ query: sql, format: 'JSONEachRow' });
     const objects = await result.json<Record<string, unknown>>();

@@ -180,7 +180,8 @@ const SPECS: [string, ReadoutSpec][] = [
   ['defaults, all four metric kinds', { flag: 'exp', metrics: [{ event: 'buy', kind: 'conversion' }, { event: 'buy', kind: 'mean' }, { event: 'buy', kind: 'count' }, { event: 'view', kind: 'ratio' }] }],
   ['delay 1 h and window 2 days', { flag: 'exp', metrics: [{ event: 'buy', kind: 'mean' }], delaySeconds: 3600, windowSeconds: 2 * 86400 }],
   ['only reason split, only variants a and b', { flag: 'exp', metrics: [{ event: 'buy', kind: 'conversion' }], reasons: ['split'], variants: ['a', 'b'] }],
-  ['capping at the nearest-rank 80th percentile', { flag: 'exp', metrics: [{ event: 'buy', kind: 'mean', capPercentile: 0.8 }, { event: 'buy', kind: 'count', capPercentile: 0.8 }] }],
+  // Engines' built-in quantiles pick another rank exactly when n x p is a whole number (here at 0.5).
+  ['capping at nearest-rank percentiles', { flag: 'exp', metrics: [{ event: 'buy', kind: 'mean', capPercentile: 0.8 }, { event: 'buy', kind: 'count', capPercentile: 0.8 }, { event: 'buy', kind: 'mean', capPercentile: 0.5 }, { event: 'view', kind: 'mean', capPercentile: 0.5 }] }],
   ['CUPED pre-period of 3 days', { flag: 'exp', metrics: [{ event: 'buy', kind: 'conversion' }, { event: 'buy', kind: 'mean' }], cupedLookbackSeconds: 3 * 86400 }],
 ];
 

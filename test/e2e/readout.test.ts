@@ -164,6 +164,11 @@ describe('readout CLI', () => {
       expect({ args, code }).toEqual({ args, code: status });
       expect(err).toMatch(message);
     }
+    // No ClickHouse server runs here: a refused connection is an engine error that never prints the password.
+    const down = await cli(['readout', '--clickhouse', 'http://reader:s3cret@127.0.0.1:9/otel', '--flag', FLAG, '--metric', EVENT]);
+    expect(down.code).toBe(EXIT_CODES.engine);
+    expect(down.err).toMatch(/ClickHouse at http:\/\/reader:\*\*\*@127\.0\.0\.1:9\/otel/);
+    expect(down.err).not.toContain('s3cret');
   });
 
   it('malformed lines are skipped and counted, never fatal; the statistics are unchanged', async () => {
