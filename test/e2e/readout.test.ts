@@ -4,6 +4,7 @@
  * the ClickHouse engine, running the very SQL the @clickhouse/client engine ships); a record
  * delivered twice counts once where it has a log.record.uid; the CLI's exit statuses.
  */
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { EXIT_CODES } from '../../src/readout/errors.js';
 import { decodeRow, sortRows } from '../../src/readout/rows.js';
 import type { ReadoutSpec, VariantRow } from '../../src/readout/types.js';
 import { OtelLogsDb } from '../fixtures/chdb.js';
+import { ROOT } from '../fixtures/collector.js';
 import { EVENT, type Experiment, FLAG, runExperiment } from '../fixtures/experiment.js';
 
 let experiment: Experiment;
@@ -169,6 +171,25 @@ describe('readout CLI', () => {
     expect(down.code).toBe(EXIT_CODES.engine);
     expect(down.err).toMatch(/ClickHouse at http:\/\/reader:\*\*\*@127\.0\.0\.1:9\/otel/);
     expect(down.err).not.toContain('s3cret');
+  });
+
+  it('the built bin (package.json bin -> dist/cli.js) runs the readout; the main entry never loads an engine', async () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, { import: Record<string, string> }> };
+    const bin = join(ROOT, pkg.bin['openfeature-otel-tracking']!);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(Object.keys(pkg.exports['./readout']!.import)[0]).toBe('types');
+    const run = spawnSync(process.execPath, [bin, 'readout', '--source', experiment.outDir, '--flag', FLAG, '--metric', EVENT, '--json'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { control: string }).control).toBe('blue');
+    // The main entry, with every chunk it imports, names no engine.
+    const seen = new Set<string>();
+    const visit = (file: string): string => {
+      if (seen.has(file)) return '';
+      seen.add(file);
+      const code = readFileSync(join(ROOT, 'dist', file), 'utf8');
+      return code + [...code.matchAll(/from ['"]\.\/([^'"]+)['"]/g)].map((m) => visit(m[1]!)).join('');
+    };
+    expect(visit('index.js')).not.toMatch(/duckdb|clickhouse|chdb/i);
   });
 
   it('malformed lines are skipped and counted, never fatal; the statistics are unchanged', async () => {
