@@ -173,7 +173,7 @@ describe('readout CLI', () => {
     expect(down.err).not.toContain('s3cret');
   });
 
-  it('the built bin (package.json bin -> dist/cli.js) runs the readout; the main entry never loads an engine', async () => {
+  it('the built bin (package.json bin -> dist/cli.js) runs the readout; the main entry never loads an engine', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; exports: Record<string, { import: Record<string, string> }> };
     const bin = join(ROOT, pkg.bin['openfeature-otel-tracking']!);
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
