@@ -51,6 +51,7 @@ interface App {
 
 let work: string;
 let tarball: string;
+let npmCli: string;
 const apps: App[] = [];
 
 beforeAll(async () => {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'offt-install-'));
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: installed, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   tarball = join(work, packed[0].filename);
-  const npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+  npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
   // This machine's Node when it is 20, else Node 20 from the registry; Node 22 from the registry.
   const nodeBinary = (major: number) =>
     process.versions.node.startsWith(`${major}.`)
@@ -164,6 +165,22 @@ describe('each install line of docs/setup.md, in an empty app, on Node 20 and No
       }, 180_000);
     }
   }
+
+  it('Node 20: the same packages in two steps (library first, SDK second) fail with ERESOLVE, as docs/setup.md warns', async () => {
+    const app = apps.find((a) => a.nodeName === 'Node 20' && a.caseName === 'setup-protobuf')!;
+    const dir = join(work, 'Node20-two-steps');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'install-check', private: true }));
+    const sdkFirst = app.packages.findIndex((p) => p === '@opentelemetry/sdk-logs');
+    const npm = (packages: string[]) =>
+      execFileAsync(app.node, [npmCli, 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...packages], { cwd: dir, encoding: 'utf8', timeout: 240_000 });
+    await npm(app.packages.slice(0, sdkFirst));
+    const second = await npm(app.packages.slice(sdkFirst)).then(
+      () => 'resolved',
+      (err: { stderr?: string }) => err.stderr ?? '',
+    );
+    expect(second).toMatch(/ERESOLVE/);
+  }, 600_000);
 
   it('Node 20, setup-protobuf app asked for http/json: the missing exporter package is a diag error and counted drops, never a crash', async () => {
     const app = apps.find((a) => a.nodeName === 'Node 20' && a.caseName === 'setup-protobuf');
