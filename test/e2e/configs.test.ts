@@ -119,4 +119,14 @@ describe('collector configs', () => {
     const unused = Object.keys(built).flatMap((kind) => [...built[kind]!].filter((type) => !named[kind]!.has(type)).map((type) => `${kind}/${type}`));
     expect(unused).toEqual([]);
   });
+
+  it('every route or overlay that lists service.extensions keeps every extension the main config starts (a later file replaces a list whole)', () => {
+    const extensionsOf = (file: string) => (parse(readFileSync(file, 'utf8')) as { service?: { extensions?: string[] } }).service?.extensions;
+    const base = extensionsOf(MAIN_CONFIG) ?? [];
+    const files = [...exporterFiles.map((f) => join(CONFIG_DIR, 'exporters', f)), ...overlayFiles.map((f) => join(CONFIG_DIR, 'overlays', f))];
+    for (const file of files) {
+      const list = extensionsOf(file);
+      if (list !== undefined) expect(base.filter((id) => !list.includes(id)), `${file} drops base extensions`).toEqual([]);
+    }
+  });
 });
