@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -266,5 +267,24 @@ func TestConfigRefusesWhatGOFFWouldSilentlyReplaceOrFailOn(t *testing.T) {
 	}
 	for _, cfg := range good {
 		require.NoError(t, cfg.Validate(), "%+v", cfg)
+	}
+}
+
+func TestParquetRowsAreGOFFsRowsOnAHostileCorpus(t *testing.T) {
+	for _, eventType := range []string{"feature", "tracking"} {
+		cfg := createDefaultConfig().(*Config)
+		cfg.Format = "parquet"
+		cfg.EventType = eventType
+		out, err := newTestExtension(t, cfg).MarshalLogs(corpusLogs(t))
+		require.NoError(t, err)
+		path := filepath.Join(t.TempDir(), "batch.parquet")
+		require.NoError(t, os.WriteFile(path, out, 0o600))
+		actual, err := gofforacle.ReadParquetRows([]string{path}, eventType == "tracking")
+		require.NoError(t, err)
+		expected, err := gofforacle.ParquetRows(oracleCorpus(t), eventType == "tracking")
+		require.NoError(t, err)
+		report, ok := gofforacle.Report(eventType+" parquet rows", expected, actual)
+		require.True(t, ok, report)
+		require.NotEmpty(t, expected)
 	}
 }

@@ -12,7 +12,7 @@ import { type EvaluationContext, InMemoryProvider, MultiProvider, OpenFeature } 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { CONFIG_DIR, type Collector, MAIN_CONFIG, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 import { type EvaluationCall, FEATURE_EVENT_KEYS, TRACKING_EVENT_KEYS, type TrackCall, runGoffOracle, writeGoffCorpus } from '../fixtures/goff.js';
 import { IN_MEMORY_FLAGS, ScriptedProvider } from '../fixtures/providers.js';
 
@@ -57,8 +57,11 @@ const evaluations: EvaluationCall[] = [];
 const tracks: TrackCall[] = [];
 let spanIds: { traceId: string; spanId: string };
 
+/** GOFF's own file exporter (goff_file, Parquet) next to the base config's line files. */
+const GOFF_FILE_OVERLAY = join(CONFIG_DIR, 'exporters', 'goffFile.yaml');
+
 beforeAll(async () => {
-  collector = await startCollector();
+  collector = await startCollector({ configs: [MAIN_CONFIG, GOFF_FILE_OVERLAY], env: { OFFT_GOFF_FLUSH_INTERVAL: '500ms' } });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
   const telemetry = setupFlagTelemetry({
@@ -161,6 +164,8 @@ beforeAll(async () => {
   expect(telemetry.stats()).toMatchObject({ dropped: 0, pending: 0 });
   await OpenFeature.close();
   contextManager.disable();
+  // goff_file's queue is persistent: let its 500 ms batch flush before stopping.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
   expect(await collector.stop()).toBe(0);
 }, 120_000);
 
@@ -194,8 +199,14 @@ describe('GOFF file pipelines through the real collector', () => {
       featureCsv: join(collector.outDir, 'feature-events.csv'),
       trackingJson: join(collector.outDir, 'tracking-events.ndjson'),
     };
-    const oracle = runGoffOracle({ corpus, ...files });
+    const oracle = runGoffOracle({
+      corpus,
+      ...files,
+      featureParquetDir: join(collector.outDir, 'goff'),
+      trackingParquetDir: join(collector.outDir, 'goff', 'tracking'),
+    });
     expect(oracle.output).toContain(`feature json: ${evaluations.length} of ${evaluations.length} GOFF lines identical`);
+    expect(oracle.output).toMatch(new RegExp(`feature parquet rows \\(\\d+ files\\): ${evaluations.length} of ${evaluations.length} `));
     expect(oracle.status, oracle.output).toBe(0);
     // The corpus does reach the classes where the collector's own encoders differ from Go.
     const json = readLines(files.featureJson).join('\n');

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"offt/collector-components/goffencodingextension/internal/gofforacle"
 )
@@ -21,6 +22,8 @@ func main() {
 	featureCSV := flag.String("feature-csv", "", "feature events the collector wrote as CSV lines")
 	csvTemplate := flag.String("csv-template", "", "GOFF csvTemplate (default GOFF's)")
 	trackingJSON := flag.String("tracking-json", "", "tracking events the collector wrote as JSON lines")
+	featureParquet := flag.String("feature-parquet-dir", "", "directory of GOFF Parquet files of feature events the collector wrote")
+	trackingParquet := flag.String("tracking-parquet-dir", "", "directory of GOFF Parquet files of tracking events the collector wrote")
 	flag.Parse()
 	corpus, err := gofforacle.ReadCorpus(*corpusPath)
 	if err != nil {
@@ -48,6 +51,28 @@ func main() {
 	check("feature csv", *featureCSV, lines, err)
 	lines, err = gofforacle.TrackingLines(corpus)
 	check("tracking json", *trackingJSON, lines, err)
+	checkParquet := func(name, dir string, tracking bool) {
+		if dir == "" {
+			return
+		}
+		expected, err := gofforacle.ParquetRows(corpus, tracking)
+		if err != nil {
+			fail(err)
+		}
+		paths, err := filepath.Glob(filepath.Join(dir, "*.parquet"))
+		if err != nil {
+			fail(err)
+		}
+		actual, err := gofforacle.ReadParquetRows(paths, tracking)
+		if err != nil {
+			fail(err)
+		}
+		report, same := gofforacle.Report(fmt.Sprintf("%s (%d files)", name, len(paths)), expected, actual)
+		fmt.Print(report)
+		ok = ok && same
+	}
+	checkParquet("feature parquet rows", *featureParquet, false)
+	checkParquet("tracking parquet rows", *trackingParquet, true)
 	if !ok {
 		os.Exit(1)
 	}
