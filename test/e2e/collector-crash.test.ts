@@ -15,7 +15,7 @@
  */
 import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,11 @@ function tally(keys: string[]): { unique: Set<string>; duplicates: number } {
   return { unique, duplicates: keys.length - unique.size };
 }
 
+/** Removes an output directory after the test (registered first, so it runs after the collector stopped). */
+function removeAfterwards(dir: string): void {
+  defer(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+}
+
 function startApp(url: string): { child: ChildProcess; ready: Promise<void>; stop: () => Promise<AppReport> } {
   const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'crash-app.mjs')], {
     cwd: ROOT,
@@ -123,6 +128,7 @@ describe('collector killed with SIGKILL under load', () => {
   it(`after ${UP_BEFORE_KILL_MS.length} SIGKILLs at 5,000 evaluations/s every line of every output file is complete and every record the app counted as exported is there`, async () => {
     let collector: Collector = await startCollector();
     const first = collector;
+    removeAfterwards(first.outDir); // about 80 MB of output a run
     defer(() => first.kill());
     const app = startApp(collector.otlpHttpUrl);
     defer(() => {
@@ -189,6 +195,7 @@ describe('collector killed with SIGKILL under load', () => {
 
   it('a torn last line left by a write cut short is cut at start-up, so new lines never join it', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'offt-torn-'));
+    removeAfterwards(outDir);
     // The state a SIGKILL inside a write leaves: complete lines, then a fragment with no "\n".
     const kept = {
       'feature-events.ndjson': '{"kind":"feature","contextKind":"user","userKey":"before-0","creationDate":1,"key":"new-checkout","variation":"off","value":false,"default":false,"version":"","source":"SERVER"}\n',
@@ -234,6 +241,7 @@ describe('collector killed with SIGKILL under load', () => {
     // A low-rate app (or a browser) sends batches of a few records. Each forceFlush() resolves
     // when the collector has answered 200; the collector is killed at once after the last one.
     const collector = await startCollector();
+    removeAfterwards(collector.outDir);
     defer(() => collector.kill());
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
