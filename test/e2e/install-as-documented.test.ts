@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { builtinModules } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpSink, startHttpSink } from '../fixtures/http-sink.js';
 
@@ -38,6 +39,22 @@ function installLines(markdown: string): Map<string, string[]> {
     lines.set(match[1]!, match[2]!.trim().split(/\s+/).slice(2));
   }
   return lines;
+}
+
+/**
+ * The packages an ESM entry of the installed library imports statically (following its chunks):
+ * the app must name each of them, not get it by luck through another package's hoisted dependency.
+ */
+function staticImports(dist: string, file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  for (const match of readFileSync(join(dist, file), 'utf8').matchAll(/^(?:import|export)\s(?:[^'"]*?\sfrom\s)?['"]([^'"]+)['"]/gm)) {
+    const specifier = match[1]!;
+    if (specifier.startsWith('./')) for (const p of staticImports(dist, specifier.slice(2), seen)) packages.add(p);
+    else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier)) packages.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+  }
+  return packages;
 }
 
 interface App {
@@ -126,6 +143,10 @@ describe('each install line of docs/setup.md, in an empty app, on Node 20 and No
         const named = app!.packages.map((p) => (p === tarball ? 'openfeature-otel-tracking' : p)).sort();
         expect(Object.keys(pkg.dependencies).sort()).toEqual(named);
         if (spec.mustLack !== undefined) expect(version(app!.dir, spec.mustLack), `${spec.mustLack} must not be installed`).toBeUndefined();
+        const entry = spec.script === 'setup' ? 'setup.js' : 'index.js';
+        const imported = [...staticImports(join(app!.dir, 'node_modules', 'openfeature-otel-tracking', 'dist'), entry)];
+        expect(imported.length).toBeGreaterThan(0);
+        expect(named, `packages dist/${entry} imports`).toEqual(expect.arrayContaining(imported));
         const resolved = { api: version(app!.dir, '@opentelemetry/api'), sdkLogs: version(app!.dir, '@opentelemetry/sdk-logs') };
 
         for (const ext of ['mjs', 'cjs']) {
