@@ -254,8 +254,9 @@ export function resolveSetupOptions(options: SetupFlagTelemetryOptions, inBrowse
   const scheduledDelayMillis = numberOption('batch', 'scheduledDelayMillis', input?.scheduledDelayMillis, rule('scheduledDelayMillis'));
   const retryMaxElapsedMillis = numberOption('', 'retryMaxElapsedMillis', options.retryMaxElapsedMillis, RETRY_WINDOW_RULE);
   const exportConcurrency = numberOption('', 'exportConcurrency', options.exportConcurrency, CONCURRENCY_RULE);
-  // The SDK abandons an export after exportTimeoutMillis: it must outlast the retry window, or a
-  // batch would be counted as failed while a retry is still pending (and then maybe delivered).
+  // The SDK's batch processor stops waiting for an export after exportTimeoutMillis (sdk-logs 3.1
+  // ExportOperation): forceFlush() would return and the next batch start while this one is still
+  // being retried. So the timeout must outlast the retry window.
   const neededTimeout = retryMaxElapsedMillis + SETUP_DEFAULTS.exportTimeoutHeadroomMillis;
   let exportTimeoutMillis = numberOption('batch', 'exportTimeoutMillis', input?.exportTimeoutMillis, {
     ...rule('exportTimeoutMillis'),
