@@ -7,7 +7,8 @@
  * @module
  */
 import type * as DuckDbModule from '@duckdb/node-api';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeRow } from './rows.js';
 import { DUCKDB_DIALECT, readoutSql, type SourceSql } from './sql-core.js';
@@ -96,21 +97,36 @@ export async function readFiles(dir: string, spec: ReadoutSpec, options: FileRea
   const { source, format, files } = fileSource(dir, spec, options.format);
   const sql = readoutSql(spec, source, DUCKDB_DIALECT);
   const duckdb = await loadDuckDb();
-  const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false', preserve_insertion_order: 'false' };
+  // Spill files go to the OS temp dir (DuckDB's default is ./.tmp in the user's working directory).
+  const spill = mkdtempSync(join(tmpdir(), 'offt-readout-duckdb-'));
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    preserve_insertion_order: 'false',
+    temp_directory: spill,
+  };
   if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
   if (options.threads) config['threads'] = String(options.threads);
-  const instance = await duckdb.DuckDBInstance.create(':memory:', config);
-  const connection = await instance.connect();
   try {
-    const json = await connection.runAndReadAll(`SELECT install_mode FROM duckdb_extensions() WHERE extension_name = 'json'`);
-    const mode = json.getRowObjectsJS()[0]?.['install_mode'];
-    if (mode !== 'STATICALLY_LINKED') {
-      throw new ReadoutError('missing-engine', `this DuckDB build has no built-in JSON reader (json extension: ${JSON.stringify(mode)}); it would need a download`);
+    const instance = await duckdb.DuckDBInstance.create(':memory:', config).catch((error: unknown) => {
+      throw new ReadoutError('engine', `DuckDB: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const connection = await instance.connect();
+    try {
+      const json = await connection.runAndReadAll(`SELECT install_mode FROM duckdb_extensions() WHERE extension_name = 'json'`);
+      const mode = json.getRowObjectsJS()[0]?.['install_mode'];
+      if (mode !== 'STATICALLY_LINKED') {
+        throw new ReadoutError('missing-engine', `this DuckDB build has no built-in JSON reader (json extension: ${JSON.stringify(mode)}); it would need a download`);
+      }
+      const result = await connection.runAndReadAll(sql).catch((error: unknown) => {
+        throw new ReadoutError('engine', `DuckDB: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      });
+      return { rows: result.getRowObjectsJS().map((row) => decodeRow(row, spec)), format, files, sql };
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
     }
-    const result = await connection.runAndReadAll(sql);
-    return { rows: result.getRowObjectsJS().map((row) => decodeRow(row, spec)), format, files, sql };
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
