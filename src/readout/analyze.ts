@@ -10,7 +10,14 @@ import { ReadoutError } from './errors.js';
 import { benjaminiHochberg, type ComparisonResult, compareVariants, holmBonferroni, type SampleStats, sampleRatioMismatch, type SrmResult } from './stats/index.js';
 import { type MetricSpec, type MetricSums, PSEUDO_VARIANT, type ReadoutSpec, type VariantRow } from './types.js';
 
-/** How the readout compares the variants. */
+/**
+ * How the readout compares the variants.
+ *
+ * @example
+ * ```ts
+ * const options: AnalysisOptions = { control: 'blue', alpha: 0.05, sequential: { tuning: 5000 }, correction: 'holm' };
+ * ```
+ */
 export interface AnalysisOptions {
   /** The baseline; default: the first variant in alphabetical order. */
   control?: string;
@@ -24,7 +31,14 @@ export interface AnalysisOptions {
   weights?: number[];
 }
 
-/** One variant's figures for one metric. */
+/**
+ * One variant's figures for one metric.
+ *
+ * @example
+ * ```ts
+ * const green = readout.metrics[0].variants.find((v: VariantResult) => v.variant === 'green');
+ * ```
+ */
 export interface VariantResult {
   variant: string;
   units: number;
@@ -35,14 +49,28 @@ export interface VariantResult {
   comparison?: ComparisonResult & { pValue: number; adjustedPValue?: number };
 }
 
-/** One point of the cumulative view. */
+/**
+ * One point of the cumulative view.
+ *
+ * @example
+ * ```ts
+ * for (const point of readout.metrics[0].timeline) console.log(new Date(point.at), point.variants[0].estimate);
+ * ```
+ */
 export interface TimelinePoint {
   /** End of the first-exposure bucket (ms since epoch). */
   at: number;
   variants: { variant: string; units: number; estimate: number; ci: [number, number]; ok: boolean }[];
 }
 
-/** One metric's readout. */
+/**
+ * One metric's readout.
+ *
+ * @example
+ * ```ts
+ * const conversion: MetricResult | undefined = readout.metrics.find((m) => m.kind === 'conversion');
+ * ```
+ */
 export interface MetricResult {
   event: string;
   kind: MetricSpec['kind'];
@@ -51,7 +79,14 @@ export interface MetricResult {
   timeline: TimelinePoint[];
 }
 
-/** Data health, as GrowthBook reports it. */
+/**
+ * Data health, as GrowthBook reports it.
+ *
+ * @example
+ * ```ts
+ * if (readout.health.srm.status === 'mismatch') console.warn(readout.health.warnings.join('\n'));
+ * ```
+ */
 export interface ReadoutHealth {
   units: number;
   multipleExposureUnits: number;

@@ -13,6 +13,14 @@ import { formatText } from './report-text.js';
 import { runReadout, type ReadoutSource } from './run-readout.js';
 import type { MetricKind, MetricSpec, ReadoutSpec } from './types.js';
 
+/**
+ * The CLI's help text.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(USAGE);
+ * ```
+ */
 export const USAGE = `Usage: openfeature-otel-tracking readout (--source <dir> | --clickhouse <url>) --flag <key> --metric <event>[:kind] [options]
 
 Source
@@ -46,7 +54,14 @@ Output
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
 
-/** `30m`, `1h`, `7d`, `90` (seconds) → seconds. */
+/**
+ * `30m`, `1h`, `7d`, `90` (seconds) → seconds.
+ *
+ * @example
+ * ```ts
+ * parseDuration('7d', '--window'); // 604800
+ * ```
+ */
 export function parseDuration(text: string, option: string): number {
   const match = DURATION.exec(text.trim());
   if (!match) throw new ReadoutError('usage', `${option}: '${text}' is not a duration (e.g. 30m, 1h, 7d)`);

@@ -24,7 +24,14 @@ export function otelLogsReadoutSql(spec: ReadoutSpec, table = 'otel_logs'): stri
   return readoutSql(spec, otelLogsSource(table, spec), CLICKHOUSE_DIALECT);
 }
 
-/** Options of {@link readClickHouse}. */
+/**
+ * Options of {@link readClickHouse}.
+ *
+ * @example
+ * ```ts
+ * const options: ClickHouseReadOptions = { url: 'http://reader:secret@localhost:8123/otel', table: 'otel_logs' };
+ * ```
+ */
 export interface ClickHouseReadOptions {
   /** `http(s)://user:password@host:8123/database` (the HTTP interface). */
   url: string;
@@ -34,7 +41,14 @@ export interface ClickHouseReadOptions {
   timeoutMs?: number;
 }
 
-/** Without the password, for messages. */
+/**
+ * Without the password, for messages.
+ *
+ * @example
+ * ```ts
+ * redactUrl('http://u:secret@host:8123/otel'); // 'http://u:***@host:8123/otel'
+ * ```
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);

@@ -16,7 +16,14 @@ import { goffFilesSource, otlpFilesSource } from './sql-sources.js';
 import { ReadoutError } from './errors.js';
 import type { ReadoutSpec, VariantRow } from './types.js';
 
-/** Which files to read in a directory. */
+/**
+ * Which files to read in a directory.
+ *
+ * @example
+ * ```ts
+ * const format: FileFormat = 'goff'; // read the GOFF files even when raw-otlp.json is there
+ * ```
+ */
 export type FileFormat = 'auto' | 'goff' | 'otlp';
 
 /**
@@ -44,7 +51,14 @@ export function findCollectorFiles(dir: string): { feature: string[]; tracking: 
   };
 }
 
-/** Options of {@link readFiles}. */
+/**
+ * Options of {@link readFiles}.
+ *
+ * @example
+ * ```ts
+ * const options: FileReadOptions = { format: 'otlp', memoryLimit: '512MB' };
+ * ```
+ */
 export interface FileReadOptions {
   /** `auto` (default): the raw OTLP copy when present (record ids, reasons, ns timestamps), else the GOFF files. */
   format?: FileFormat;

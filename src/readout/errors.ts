@@ -4,10 +4,24 @@
  * @module
  */
 
-/** What went wrong, as the CLI reports it. */
+/**
+ * What went wrong, as the CLI reports it.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof ReadoutError && error.code === 'flag-not-found') process.exitCode = EXIT_CODES[error.code];
+ * ```
+ */
 export type ReadoutErrorCode = 'usage' | 'no-source' | 'flag-not-found' | 'event-not-found' | 'no-exposures' | 'one-variant' | 'missing-engine' | 'engine';
 
-/** Exit status per error code (0 ok, 1 unexpected, 2 usage). */
+/**
+ * Exit status per error code (0 ok, 1 unexpected, 2 usage).
+ *
+ * @example
+ * ```ts
+ * EXIT_CODES['one-variant']; // 7
+ * ```
+ */
 export const EXIT_CODES: Record<ReadoutErrorCode, number> = {
   usage: 2,
   'no-source': 3,

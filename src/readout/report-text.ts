@@ -9,12 +9,26 @@ import type { MetricResult, Readout } from './analyze.js';
 const pct = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(digits)}%`;
 const pValue = (p: number) => (p < 0.0001 ? '<0.0001' : p.toFixed(4));
 
-/** A metric's per-unit value as people read it. */
+/**
+ * A metric's per-unit value as people read it.
+ *
+ * @example
+ * ```ts
+ * formatValue('conversion', 0.1534); // '15.34%'
+ * ```
+ */
 export function formatValue(kind: MetricResult['kind'], value: number): string {
   return kind === 'conversion' ? `${(100 * value).toFixed(2)}%` : value.toFixed(value !== 0 && Math.abs(value) < 0.1 ? 4 : 2);
 }
 
-/** The lift and its interval, relative (percent) or absolute. */
+/**
+ * The lift and its interval, relative (percent) or absolute.
+ *
+ * @example
+ * ```ts
+ * formatLift(readout, 'conversion', 0.5, [0.2, 0.8]); // '+50.0% [+20.0%, +80.0%]'
+ * ```
+ */
 export function formatLift(readout: Readout, kind: MetricResult['kind'], estimate: number, ci: [number, number]): string {
   if (readout.options.difference === 'relative') return `${pct(estimate)} [${pct(ci[0])}, ${pct(ci[1])}]`;
   const f = (x: number) => `${x >= 0 ? '+' : ''}${kind === 'conversion' ? `${(100 * x).toFixed(2)}pp` : x.toFixed(4)}`;

@@ -53,7 +53,14 @@ export function decodeRow(row: Record<string, unknown>, spec: ReadoutSpec): Vari
   return result;
 }
 
-/** Sorted, so that rows from two engines compare equal. */
+/**
+ * Sorted, so that rows from two engines compare equal.
+ *
+ * @example
+ * ```ts
+ * expect(sortRows(chdbRows)).toEqual(sortRows(duckdbRows));
+ * ```
+ */
 export function sortRows(rows: VariantRow[]): VariantRow[] {
   return [...rows].sort((a, b) => (a.variant < b.variant ? -1 : a.variant > b.variant ? 1 : a.bucket - b.bucket));
 }

@@ -8,7 +8,14 @@ import { readClickHouse } from './clickhouse-engine.js';
 import { type FileFormat, readFiles } from './duckdb-engine.js';
 import type { ReadoutSpec } from './types.js';
 
-/** Where the records are: the collector's output directory, or a ClickHouse `otel_logs` table. */
+/**
+ * Where the records are: the collector's output directory, or a ClickHouse `otel_logs` table.
+ *
+ * @example
+ * ```ts
+ * const source: ReadoutSource = { kind: 'clickhouse', url: 'http://localhost:8123/otel', table: 'otel_logs' };
+ * ```
+ */
 export type ReadoutSource =
   | { kind: 'files'; dir: string; format?: FileFormat; memoryLimit?: string }
   | { kind: 'clickhouse'; url: string; table?: string };

@@ -37,34 +37,69 @@ export interface SqlDialect {
   percentile: (expr: string, p: number) => string;
 }
 
-/** DuckDB: standard SQL strings (quotes doubled, backslashes literal). */
+/**
+ * DuckDB: standard SQL strings (quotes doubled, backslashes literal).
+ *
+ * @example
+ * ```ts
+ * DUCKDB_DIALECT.str("it's"); // 'it''s'
+ * ```
+ */
 export const DUCKDB_DIALECT: SqlDialect = {
   name: 'duckdb',
   str: (value) => `'${value.replaceAll("'", "''")}'`,
   percentile: (expr, p) => `list_sort(list(${expr}))[CAST(greatest(ceil(${num(p)} * count(*)), 1) AS BIGINT)]`,
 };
 
-/** ClickHouse (server through @clickhouse/client, or chDB): backslash escapes in strings. */
+/**
+ * ClickHouse (server through @clickhouse/client, or chDB): backslash escapes in strings.
+ *
+ * @example
+ * ```ts
+ * CLICKHOUSE_DIALECT.str("it's"); // 'it\\'s'
+ * ```
+ */
 export const CLICKHOUSE_DIALECT: SqlDialect = {
   name: 'clickhouse',
   str: (value) => `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`,
   percentile: (expr, p) => `arrayElement(arraySort(groupArray(${expr})), toUInt64(greatest(ceil(${num(p)} * count()), 1)))`,
 };
 
-/** A finite number as SQL text; anything else is a programming error. */
+/**
+ * A finite number as SQL text; anything else is a programming error.
+ *
+ * @example
+ * ```ts
+ * num(0.99); // '0.99'
+ * ```
+ */
 export function num(value: number): string {
   if (!Number.isFinite(value)) throw new Error(`readout SQL: ${value} is not a finite number`);
   // The shortest text that reads back as the same double (both engines accept 1e-7 as well).
   return String(value);
 }
 
-/** The two source relations, as SELECT statements. */
+/**
+ * The two source relations, as SELECT statements.
+ *
+ * @example
+ * ```ts
+ * const source: SourceSql = otelLogsSource('otel.otel_logs', spec);
+ * ```
+ */
 export interface SourceSql {
   exposures: string;
   outcomes: string;
 }
 
-/** Names of the result columns, in order (shared by the engines' row decoders). */
+/**
+ * Names of the result columns, in order (shared by the engines' row decoders).
+ *
+ * @example
+ * ```ts
+ * resultColumns({ flag: 'f', metrics: [{ event: 'buy', kind: 'conversion' }] }); // ['variant', 'bucket', ..., 'm0_vc']
+ * ```
+ */
 export function resultColumns(spec: ReadoutSpec): string[] {
   const columns = ['variant', 'bucket', 'units', 'exposures', 'first_min', 'first_max'];
   spec.metrics.forEach((_, i) => {

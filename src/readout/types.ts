@@ -6,7 +6,14 @@
  * @module
  */
 
-/** How a unit's outcomes of one tracking event become one number. */
+/**
+ * How a unit's outcomes of one tracking event become one number.
+ *
+ * @example
+ * ```ts
+ * const kind: MetricKind = 'ratio'; // revenue per order
+ * ```
+ */
 export type MetricKind = 'conversion' | 'mean' | 'count' | 'ratio';
 
 /**
@@ -63,10 +70,24 @@ export interface ReadoutSpec {
   buckets?: number;
 }
 
-/** The unit a file source gives a line it could not read (so such lines are counted apart). */
+/**
+ * The unit a file source gives a line it could not read (so such lines are counted apart).
+ *
+ * @example
+ * ```ts
+ * // a file source maps an unreadable line to unit UNREADABLE_UNIT, counted as PSEUDO_VARIANT.unreadable
+ * ```
+ */
 export const UNREADABLE_UNIT = '__offt_unreadable_line__';
 
-/** Variant names the engines use for rows that are not a variant. */
+/**
+ * Variant names the engines use for rows that are not a variant.
+ *
+ * @example
+ * ```ts
+ * const multiple = rows.find((r) => r.variant === PSEUDO_VARIANT.multiple)?.units ?? 0;
+ * ```
+ */
 export const PSEUDO_VARIANT = {
   /** Units served more than one variant (excluded from the statistics). */
   multiple: '__multiple__',
@@ -80,7 +101,14 @@ export const PSEUDO_VARIANT = {
   skippedOutcomes: '__skipped_outcomes__',
 } as const;
 
-/** Per-metric sums over the units of one variant and bucket (y = post-exposure, x = CUPED pre-period). */
+/**
+ * Per-metric sums over the units of one variant and bucket (y = post-exposure, x = CUPED pre-period).
+ *
+ * @example
+ * ```ts
+ * const rate = (sums: MetricSums, units: number) => sums.converted / units;
+ * ```
+ */
 export interface MetricSums {
   /** Units with at least one counted event. */
   converted: number;
