@@ -117,8 +117,10 @@ export const EXPORT_FAILED = 1;
  * ```
  */
 export interface LogRecordExporterLike {
-  // biome-ignore lint: any record type of either SDK line is accepted.
-  export(records: any[], resultCallback: (result: ExportResultLike) => void): void;
+  // `unknown[]`, not the SDK's `ReadableLogRecord[]`: both SDK lines' record types must fit. A method
+  // signature (not a function-typed property) keeps parameters bivariant, so an SDK exporter whose
+  // `export` takes its own record type still assigns to this interface.
+  export(records: unknown[], resultCallback: (result: ExportResultLike) => void): void;
   shutdown(): Promise<void>;
   forceFlush?(): Promise<void>;
 }

@@ -27,7 +27,7 @@ async function wireBytes(hook: EvaluationEventHookOptions, protocol: OtlpProtoco
   const proxy = await startFaultProxy(collector.ports.http);
   defer(() => proxy.close());
   const { mapRecord: _unused, ...contextOptions } = hook;
-  const telemetry = setupFlagTelemetry({ url: `${proxy.url}/v1/logs`, protocol, hook, tracking: contextOptions as never });
+  const telemetry = setupFlagTelemetry({ url: `${proxy.url}/v1/logs`, protocol, hook, tracking: contextOptions });
   await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
   OpenFeature.addHooks(telemetry.hook);
   const client = OpenFeature.getClient();
