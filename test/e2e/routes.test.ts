@@ -208,7 +208,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     expect(sorted(tracking.flatMap(([, text]) => text.split('\n').slice(0, -1)))).toEqual(sorted(lines.tracking));
   });
 
-  it('Kafka (a real KRaft broker): one message per event, its value the GOFF event JSON without a newline', async () => {
+  it("Kafka (a real KRaft broker): one message per event, its value the GOFF event JSON, its key the event's userKey", async () => {
     const kafka = await startKafkaBroker();
     defer(() => kafka.stop());
     const collector = await startCollector({
@@ -223,6 +223,9 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     expect(await collector.stop()).toBe(0);
     expect(sorted(feature.map((r) => r.value.toString('utf8')))).toEqual(sorted(lines.feature));
     expect(sorted(tracking.map((r) => r.value.toString('utf8')))).toEqual(sorted(lines.tracking));
+    for (const record of [...feature, ...tracking]) {
+      expect(record.key?.toString('utf8')).toBe((JSON.parse(record.value.toString('utf8')) as GoffEvent).userKey);
+    }
     console.log(`Kafka broker started in ${kafka.startupMs} ms`);
   });
 
