@@ -3,7 +3,7 @@
  * test/fixtures/ by scripts/prepare-fixtures.mjs (npm test runs it first).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -27,16 +27,26 @@ const runNode = (cwd: string, file: string) => execFileSync(process.execPath, [f
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const EXPECTED_MAIN_EXPORTS = ['EvaluationEventHook', 'withTracking', 'EVENT_FEATURE_FLAG_EVALUATION', 'EVENT_OPENFEATURE_TRACKING', 'ATTR_FEATURE_FLAG_KEY'];
+const EXPECTED_READOUT_EXPORTS = ['runReadout', 'analyze', 'readFiles', 'readClickHouse', 'formatText', 'formatHtml', 'ReadoutError', 'EXIT_CODES', 'compareVariants'];
 
 describe('the packed package', () => {
-  it('loads from ESM and CJS with the same named exports, including the setup subpath', () => {
+  it('loads from ESM and CJS with the same named exports, including the setup and readout subpaths', () => {
     const cwd = requirePrepared('consumer');
     const esm = JSON.parse(runNode(cwd, 'esm.mjs'));
     const cjs = JSON.parse(runNode(cwd, 'cjs.cjs'));
     expect(esm).toEqual(cjs);
     expect(esm.main).toEqual(expect.arrayContaining(EXPECTED_MAIN_EXPORTS));
     expect(esm.setup).toEqual(['SETUP_BATCH_DEFAULTS', 'SETUP_EXPORT_CONCURRENCY', 'SETUP_RETRY_MAX_ELAPSED_MILLIS', 'setupFlagTelemetry']);
+    expect(esm.readout).toEqual(expect.arrayContaining(EXPECTED_READOUT_EXPORTS));
     expect(esm.hookType).toBe('function');
+  });
+
+  it('installs the `openfeature-otel-tracking` bin, which prints its usage with --help', () => {
+    const cwd = requirePrepared('consumer');
+    // Through the link npm made in node_modules/.bin: needs the shebang, the executable bit and every chunk cli.js imports.
+    const out = execFileSync(join(cwd, 'node_modules', '.bin', 'openfeature-otel-tracking'), ['--help'], { cwd, encoding: 'utf8' });
+    expect(out).toMatch(/^Usage: openfeature-otel-tracking readout /);
+    expect(out).toContain('--source <dir>');
   });
 
   it('type-checks in a strict Node16 TypeScript app against both SDKs', () => {
@@ -45,13 +55,20 @@ describe('the packed package', () => {
     expect(() => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 
-  it('ships only dist, README and the manifest, with types listed first in exports', () => {
-    const pkg = JSON.parse(readFileSync(join(requirePrepared('consumer'), 'node_modules', 'openfeature-otel-tracking', 'package.json'), 'utf8'));
+  it('ships only dist, README and the manifest, with types listed first in exports and every target present', () => {
+    const installed = join(requirePrepared('consumer'), 'node_modules', 'openfeature-otel-tracking');
+    const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    expect(readdirSync(installed).sort()).toEqual(['README.md', 'SECURITY.md', 'dist', 'package.json']);
     expect(pkg.sideEffects).toBe(false);
-    for (const entry of ['.', './setup']) {
-      expect(Object.keys(pkg.exports[entry].import)[0]).toBe('types');
-      expect(Object.keys(pkg.exports[entry].require)[0]).toBe('types');
+    const subpaths = Object.keys(pkg.exports).filter((entry) => entry !== './package.json');
+    expect(subpaths).toEqual(['.', './setup', './readout']);
+    for (const entry of subpaths) {
+      for (const condition of ['import', 'require']) {
+        expect(Object.keys(pkg.exports[entry][condition])[0]).toBe('types');
+        for (const target of Object.values<string>(pkg.exports[entry][condition])) expect(existsSync(join(installed, target)), target).toBe(true);
+      }
     }
+    for (const target of Object.values<string>(pkg.bin)) expect(existsSync(join(installed, target)), target).toBe(true);
     expect(pkg.version).toBe(SCOPE_VERSION);
   });
 
