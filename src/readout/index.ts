@@ -28,5 +28,5 @@ export { formatHtml } from './report-html.js';
 export { formatText } from './report-text.js';
 export { runReadout, type ReadoutSource } from './run-readout.js';
 export { CLICKHOUSE_DIALECT, DUCKDB_DIALECT, readoutSql, type SourceSql, type SqlDialect } from './sql-core.js';
-export { clickhouseTable, goffFilesSource, otelLogsSource, otlpFilesSource } from './sql-sources.js';
+export { goffFilesSource, otelLogsSource, otlpFilesSource } from './sql-sources.js';
 export { PSEUDO_VARIANT, type MetricKind, type MetricSpec, type MetricSums, type ReadoutSpec, type VariantRow } from './types.js';

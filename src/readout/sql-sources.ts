@@ -93,7 +93,7 @@ export function otlpFilesSource(files: string[], spec: ReadoutSpec): SourceSql {
   return { exposures, outcomes };
 }
 
-/** A ClickHouse table name, `table` or `database.table`, back-quoted; anything else is refused. */
+/** A ClickHouse table name, `table` or `database.table`, back-quoted; anything else is refused. Internal: not exported by the readout entry. */
 export function clickhouseTable(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(name)) {
     throw new Error(`invalid ClickHouse table name '${name}' (expected table or database.table)`);
