@@ -144,6 +144,33 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     expect(ids).toHaveLength(counts.feature + counts.tracking);
   });
 
+  it('webhook: events queued during an outage survive a SIGKILL of the collector and arrive after the restart, each once', async () => {
+    const sink: HttpSink = await startHttpSink();
+    defer(() => sink.close());
+    sink.respond(503);
+    const config = {
+      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
+      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: 's', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
+    };
+    const first = await startCollector(config);
+    defer(() => first.kill());
+    const counts = await drive(first, 10);
+    await waitUntil(() => (sink.requests.length >= 2 ? true : undefined), 'refused webhook attempts', () => first.output());
+    await first.kill(); // SIGKILL: no shutdown, no flush; only the persistent queue on disk remains
+    const refused = sink.requests.length;
+    sink.respond(200);
+    const second = await startCollector({ ...config, outDir: first.outDir, storageDir: first.storageDir });
+    defer(() => second.kill());
+    const delivered = await waitUntil(() => {
+      const events = sink.requests.slice(refused).flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: GoffEvent[] }).events);
+      return events.length >= counts.feature + counts.tracking ? events : undefined;
+    }, 'webhook deliveries after the restart', () => second.output());
+    expect(await second.stop()).toBe(0);
+    const ids = delivered.map(identity);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(counts.feature + counts.tracking);
+  });
+
   it('SQS (moto): one message per event, its body the GOFF event JSON, attribute emitter="GO Feature Flag"', async () => {
     const moto: S3Server = await startS3Server();
     defer(() => moto.stop());
