@@ -303,3 +303,43 @@ describe('GOFF feature events from any OTLP producer', () => {
     );
   });
 });
+
+/**
+ * The OTTL config for the official contrib image keeps its cheap fixes: GOFF's SdkDefault for an
+ * empty or failed variant, and CSV numbers printed as GOFF's float64 (1e+06).
+ */
+describe('the contrib-image config (otelcol-contrib.yaml)', () => {
+  let contrib: Collector;
+  afterAll(async () => {
+    await contrib?.kill();
+  });
+
+  it('writes SdkDefault for an empty or failed variant and CSV integers as GOFF prints its float64', async () => {
+    contrib = await startCollector({ configs: [join(CONFIG_DIR, 'otelcol-contrib.yaml')] });
+    const time = '1795300000123456789';
+    const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const cases = [
+      [str('feature_flag.result.variant', ''), { key: 'feature_flag.result.value', value: { intValue: '1000000' } }],
+      [str('feature_flag.result.variant', 'on'), str('error.type', 'general'), { key: 'feature_flag.result.value', value: { boolValue: true } }],
+      [str('feature_flag.result.variant', 'on'), { key: 'feature_flag.result.value', value: { intValue: '12345678' } }],
+    ];
+    const logRecords = cases.map((attributes, i) => ({
+      timeUnixNano: time,
+      eventName: 'feature_flag.evaluation',
+      attributes: [str('feature_flag.key', `f${i}`), str('feature_flag.context.id', 'u'), ...attributes],
+    }));
+    const response = await fetch(`${contrib.otlpHttpUrl}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(await contrib.stop()).toBe(0);
+    expect(readLines(join(contrib.outDir, 'feature-events.ndjson')).map((line) => JSON.parse(line).variation)).toEqual(['SdkDefault', 'SdkDefault', 'on']);
+    expect(readLines(join(contrib.outDir, 'feature-events.csv'))).toEqual([
+      'feature;user;u;1795300000;f0;SdkDefault;1e+06;false;SERVER',
+      'feature;user;u;1795300000;f1;SdkDefault;true;true;SERVER',
+      'feature;user;u;1795300000;f2;on;1.2345678e+07;false;SERVER',
+    ]);
+  });
+});
