@@ -4,14 +4,14 @@
  * (a throwaway certificate made with openssl) against the real collector.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, CONFIG_DIR, MAIN_CONFIG, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { type Collector, CONFIG_DIR, MAIN_CONFIG, killAndRemove, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 
 const TOKEN = 'collector-token-9d41e7c2b8';
 const ALLOWED_ORIGIN = 'https://app.example.com';
@@ -36,8 +36,10 @@ const payload = (subject: string) =>
     resourceLogs: [{ scopeLogs: [{ logRecords: [{ eventName: 'feature_flag.evaluation', attributes: [{ key: 'feature_flag.key', value: { stringValue: 'f' } }, { key: 'feature_flag.context.id', value: { stringValue: subject } }] }] }] }],
   });
 
+let tlsDir: string | undefined;
+
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'offt-tls-'));
+  const dir = (tlsDir = mkdtempSync(join(tmpdir(), 'offt-tls-')));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
   ca = readFileSync(join(dir, 'cert.pem'));
   collector = await startCollector({
@@ -48,7 +50,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await collector?.kill();
+  await killAndRemove(collector);
+  if (tlsDir !== undefined) rmSync(tlsDir, { recursive: true, force: true });
 });
 
 describe('the hardened collector (overlays/secure.yaml)', () => {

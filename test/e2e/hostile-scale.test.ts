@@ -11,7 +11,7 @@ import type { EvaluationContext, JsonValue } from '@openfeature/core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { type Collector, killAndRemove, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 
 const CASES = 10_000;
 const MAX_RECORD_BYTES = 16_384;
@@ -94,7 +94,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await collector?.kill();
+  await killAndRemove(collector);
 });
 
 describe(`hostile input at scale (${CASES} generated cases, real collector)`, () => {

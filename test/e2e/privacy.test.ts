@@ -8,7 +8,7 @@ import { InMemoryProvider, OpenFeature } from '@openfeature/server-sdk';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationEventHookOptions } from '../../src/index.js';
 import { type OtlpProtocol, setupFlagTelemetry } from '../../src/setup.js';
-import { startCollector } from '../fixtures/collector.js';
+import { killAndRemove, startCollector } from '../fixtures/collector.js';
 import { useCleanups } from '../fixtures/cleanup.js';
 import { startFaultProxy } from '../fixtures/fault-proxy.js';
 import { IN_MEMORY_FLAGS } from '../fixtures/providers.js';
@@ -23,7 +23,7 @@ const defer = useCleanups();
 /** Runs evaluations and track calls with a context full of secrets; returns every byte received. */
 async function wireBytes(hook: EvaluationEventHookOptions, protocol: OtlpProtocol): Promise<Buffer> {
   const collector = await startCollector();
-  defer(() => collector.kill());
+  defer(() => killAndRemove(collector));
   const proxy = await startFaultProxy(collector.ports.http);
   defer(() => proxy.close());
   const { mapRecord: _unused, ...contextOptions } = hook;

@@ -13,7 +13,7 @@ import { decodeRow } from '../../src/readout/rows.js';
 import { compareVariants, normalCdf } from '../../src/readout/stats/index.js';
 import type { ReadoutSpec } from '../../src/readout/types.js';
 import { OtelLogsDb } from '../fixtures/chdb.js';
-import { ROOT } from '../fixtures/collector.js';
+import { ROOT, killAndRemove } from '../fixtures/collector.js';
 import { EVENT, type Experiment, FLAG, runExperiment } from '../fixtures/experiment.js';
 
 let experiment: Experiment;
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   db?.close();
-  await experiment?.collector.kill();
+  await killAndRemove(experiment?.collector);
 });
 
 interface Panel {

@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/readout/cli-main.js';
 import { launchChromium } from '../fixtures/browser.js';
-import { ROOT } from '../fixtures/collector.js';
+import { ROOT, killAndRemove } from '../fixtures/collector.js';
 import { EVENT, type Experiment, FLAG, runExperiment } from '../fixtures/experiment.js';
 
 const ARTIFACTS = join(ROOT, 'test-results', 'readout');
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await experiment?.collector.kill();
+  await killAndRemove(experiment?.collector);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -17,7 +17,7 @@ import { EXIT_CODES } from '../../src/readout/errors.js';
 import { decodeRow, sortRows } from '../../src/readout/rows.js';
 import type { ReadoutSpec, VariantRow } from '../../src/readout/types.js';
 import { OtelLogsDb } from '../fixtures/chdb.js';
-import { ROOT } from '../fixtures/collector.js';
+import { ROOT, killAndRemove } from '../fixtures/collector.js';
 import { EVENT, type Experiment, FLAG, runExperiment } from '../fixtures/experiment.js';
 
 let experiment: Experiment;
@@ -32,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   db?.close();
-  await experiment?.collector.kill();
+  await killAndRemove(experiment?.collector);
   for (const dir of temp) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, CONFIG_DIR, MAIN_CONFIG, ROOT, readLines, startCollector } from '../fixtures/collector.js';
+import { type Collector, CONFIG_DIR, MAIN_CONFIG, ROOT, killAndRemove, readLines, startCollector } from '../fixtures/collector.js';
 import { useCleanups } from '../fixtures/cleanup.js';
 import { startFaultProxy } from '../fixtures/fault-proxy.js';
 import { startHttpSink } from '../fixtures/http-sink.js';
@@ -58,7 +58,7 @@ async function throughOutage(
 describe('collector outage under load', () => {
   it(`absorbs a ${OUTAGE_MS / 1000} s outage at ${RATE} evaluations/s with the setupFlagTelemetry defaults: 0 dropped, 0 lost`, async () => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     const client = await useServerSdk(telemetry.hook);
     const heapBefore = liveHeap();
@@ -81,7 +81,7 @@ describe('collector outage under load', () => {
 
   it('with a queue too small for the outage, drops are counted exactly and memory stays bounded by the queue', async () => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const maxQueueSize = 5_000;
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs`, batch: { maxQueueSize } });
     const client = await useServerSdk(telemetry.hook);
@@ -107,7 +107,7 @@ describe('collector restart with data in its persistent queue', () => {
     const configs = [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')];
     const env = { GOFF_WEBHOOK_URL: `${sink.url}/hook`, GOFF_WEBHOOK_AUTHORIZATION: 'Bearer t', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' };
     let collector = await startCollector({ configs, env });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
     const client = await useServerSdk(telemetry.hook);
     const n = 300;
@@ -141,7 +141,7 @@ describe('a slow or refusing collector', () => {
     ['connection resets', { kind: 'reset' }],
   ] as const)('%s: nothing is lost within the retry window', async (_name, fault) => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const proxy = await startFaultProxy(collector.ports.http);
     defer(() => proxy.close());
     proxy.inject(fault, 4);
@@ -158,7 +158,7 @@ describe('a slow or refusing collector', () => {
 
   it('a hanging collector: evaluations never wait on export I/O, and records arrive once it answers', async () => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const proxy = await startFaultProxy(collector.ports.http);
     defer(() => proxy.close());
     proxy.inject({ kind: 'hang' }, Number.POSITIVE_INFINITY);
@@ -185,7 +185,7 @@ describe('a slow or refusing collector', () => {
 describe('process exit', () => {
   it('the documented SIGTERM recipe flushes everything emitted before it', async () => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const child = spawn(process.execPath, [join(ROOT, 'test', 'fixtures', 'exit-app.mjs')], {
       cwd: ROOT,
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpHttpUrl, EXIT_APP_N: '2500' },
