@@ -221,7 +221,7 @@ describe('GOFF file pipelines through the real collector', () => {
     expect(csv).toContain(';1e+06;');
     expect(csv).toContain(';map[a:x y b:1e+06 tiny:1e-08];');
     expect(json).toContain('"key":"h-empty-variant","variation":"SdkDefault"');
-  });
+  }, 330_000); // a cold Go cache compiles GOFF's packages for the oracle first
 
   it('writes GOFF struct fields in GOFF order, one line per call', () => {
     const lines = readLines(join(collector.outDir, 'feature-events.ndjson'));
