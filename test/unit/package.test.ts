@@ -55,7 +55,7 @@ describe('the packed package', () => {
     expect(() => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 
-  it('ships only dist, README and the manifest, with types listed first in exports and every target present', () => {
+  it('ships only dist, README, SECURITY.md and the manifest, with types listed first in exports and every target present', () => {
     const installed = join(requirePrepared('consumer'), 'node_modules', 'openfeature-otel-tracking');
     const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     expect(readdirSync(installed).sort()).toEqual(['README.md', 'SECURITY.md', 'dist', 'package.json']);
