@@ -175,3 +175,29 @@ func TestWebhookThroughTheExporterHelperRetriesUntilDelivered(t *testing.T) {
 	defer mu.Unlock()
 	assert.Len(t, delivered, 2)
 }
+
+// The exporterhelper runs several consumers at once: every concurrent request must carry its own
+// valid signature (GOFF writes the signature into its Headers map, so requests must not share it).
+func TestWebhookConcurrentExportsEachSignTheirOwnBody(t *testing.T) {
+	srv, hits := startReceiver(t, http.StatusOK)
+	cfg := createDefaultConfig().(*Config)
+	cfg.EndpointURL = srv.URL
+	cfg.Secret = configopaque.String("s3cr3t")
+	cfg.Headers = map[string]configopaque.String{"Authorization": "Bearer xyz"}
+	exp := newWebhookExporter(cfg, zap.NewNop())
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.NoError(t, exp.pushLogs(context.Background(), records()))
+		}()
+	}
+	wg.Wait()
+	got := hits()
+	require.Len(t, got, 16)
+	for _, h := range got {
+		assert.Equal(t, sign(h.body, "s3cr3t"), h.header.Get("X-Hub-Signature-256"))
+		assert.Equal(t, "Bearer xyz", h.header.Get("Authorization"))
+	}
+}
