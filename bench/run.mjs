@@ -5,7 +5,7 @@
  * bench/results.detail.json (ignored), and prints a markdown table (scenario, configuration,
  * median, ratio vs reference/floor, target, pass/fail).
  *
- *   node bench/run.mjs [--quick] [--only=size,eval,track,profile,sustained,burst,memory,outage,readout] [--build|--no-build] [--out=file] [--table-only]
+ *   node bench/run.mjs [--quick] [--only=size,eval,track,profile,sustained,burst,memory,outage,goff,readout] [--build|--no-build] [--out=file] [--table-only]
  *
  * dist/ is rebuilt (npm run build) when it is missing or older than src/; --build forces it.
  * --quick: fewer cycles, 5 s sustained steps, short outage, small readout data (a smoke run; the
@@ -22,6 +22,7 @@
  *   burst      4. 200k evaluations in a tight loop: delivered / counted dropped / lost unaccounted
  *   memory     5a. RSS over 1M evaluations, dedupe off and on
  *   outage     5b. collector down for 60 s at 20k evaluations/s: bounded memory, exact drop count
+ *   goff       7. collector CPU per record at 50k records/s: raw copy only, OTTL (contrib), goff_encoding
  *   readout    6. the experiment readout over NDJSON files (bench/scenarios/readout.mjs)
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ import { build, distHash, ensureReference, git } from './lib/prepare.mjs';
 import { markdown, rowCollector } from './lib/table.mjs';
 import * as burst from './scenarios/burst.mjs';
 import * as evaluation from './scenarios/eval.mjs';
+import * as goff from './scenarios/goff-encoding.mjs';
 import * as memory from './scenarios/memory.mjs';
 import * as outage from './scenarios/outage.mjs';
 import * as profile from './scenarios/profile.mjs';
@@ -57,6 +59,7 @@ const SCENARIOS = [
   { name: 'burst', run: burst.run, rows: burst.rows, collector: true },
   { name: 'memory', run: memory.run, rows: memory.rows },
   { name: 'outage', run: outage.run, rows: outage.rows, collector: true },
+  { name: 'goff', run: goff.run, rows: goff.rows, collector: true },
   { name: 'readout', lazy: readoutScenario },
 ];
 
@@ -148,7 +151,11 @@ async function main() {
   console.log(`\n${OUT} written (detail: ${DETAIL_OUT}); runtime ${results.meta.runtimeS} s; workers on Node ${results.meta.workerNode}${QUICK ? ' (--quick: smoke figures)' : ''}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (argv.includes('--help') || argv.includes('-h')) {
+  // The usage is this file's header comment.
+  const text = readFileSync(new URL(import.meta.url), 'utf8');
+  console.log(text.slice(text.indexOf('/**') + 3, text.indexOf('*/')).replace(/^ \* ?/gm, '').trim());
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
     console.error(err);
     process.exit(1);

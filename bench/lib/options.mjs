@@ -10,7 +10,7 @@ export const argv = process.argv.slice(2);
 export const QUICK = argv.includes('--quick');
 export const NO_BUILD = argv.includes('--no-build');
 export const FORCE_BUILD = argv.includes('--build');
-export const ALL_SCENARIOS = ['size', 'eval', 'track', 'profile', 'sustained', 'burst', 'memory', 'outage', 'readout'];
+export const ALL_SCENARIOS = ['size', 'eval', 'track', 'profile', 'sustained', 'burst', 'memory', 'outage', 'goff', 'readout'];
 export const ONLY = (argv.find((a) => a.startsWith('--only='))?.slice(7) ?? ALL_SCENARIOS.join(',')).split(',');
 export const want = (name) => ONLY.includes(name);
 export const OUT = argv.find((a) => a.startsWith('--out='))?.slice(6) ?? join(BENCH_DIR, 'results.json');

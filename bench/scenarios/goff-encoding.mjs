@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * Collector CPU per record for the GOFF file pipelines, three ways, at one fixed rate:
+ * Scenario "goff" (issue 11): collector CPU per record for the GOFF file pipelines, three ways,
+ * at one fixed rate (default 50,000 records/s, the issue's rate; target: goff <= 2x raw):
  *   raw        only the raw OTLP copy (otlp -> file/raw_otlp): the floor;
  *   ottl       collector-config/otelcol-contrib.yaml: GOFF lines built by OTTL (contrib image);
  *   goff       collector-config/otelcol.yaml: GOFF lines written by the goff_encoding extension.
  * ottl and goff also write the raw copy, so each is compared with raw as a whole.
  *
- *   node bench/goff-encoding.mjs [--rate=20000] [--seconds=10] [--rounds=3] [--batch=500] [--only=raw,ottl,goff]
+ *   node bench/run.mjs --only=goff            (in the suite; --quick: 5 s, 1 round)
+ *   node bench/scenarios/goff-encoding.mjs [--rate=50000] [--seconds=10] [--rounds=3] [--batch=500] [--only=raw,ottl,goff]
  *
  * The app side is taken out: prebuilt OTLP/JSON requests (the library's record shapes, 80%
  * evaluations, 20% track calls) are POSTed at the fixed rate, and the collector's CPU time
@@ -17,15 +19,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './lib/orchestrate.mjs';
-import { countOutput, removeDir, startCollector } from './lib/collector.mjs';
+import { pathToFileURL } from 'node:url';
+import { countOutput, removeDir, startCollector } from '../lib/collector.mjs';
+import { ROOT } from '../lib/orchestrate.mjs';
+import { median } from '../lib/stats.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
-const RATE = Number(args.rate ?? 20000);
-const SECONDS = Number(args.seconds ?? 10);
-const ROUNDS = Number(args.rounds ?? 3);
-const BATCH = Number(args.batch ?? 500);
-const ONLY = args.only ? args.only.split(',') : ['raw', 'ottl', 'goff'];
+const BATCH = 500;
+const NAMES = ['raw', 'ottl', 'goff'];
 
 const RAW_CONFIG = join(mkdtempSync(join(tmpdir(), 'offt-goff-bench-')), 'raw.yaml');
 writeFileSync(
@@ -71,7 +71,7 @@ const CONFIGS = {
 
 const str = (key, value) => ({ key, value: { stringValue: value } });
 /** One request body of BATCH records in the library's shapes (src/evaluation-record.ts, src/tracking-record.ts). */
-function requestBody(seq) {
+function requestBody(seq, BATCH) {
   const now = BigInt(Date.now()) * 1_000_000n;
   const logRecords = [];
   for (let i = 0; i < BATCH; i++) {
@@ -113,9 +113,9 @@ function requestBody(seq) {
   return JSON.stringify({ resourceLogs: [{ resource: { attributes: [str('service.name', 'bench')] }, scopeLogs: [{ scope: { name: 'openfeature-otel-tracking' }, logRecords }] }] });
 }
 
-async function runOnce(name) {
-  const collector = await startCollector({ config: CONFIGS[name] });
-  const bodies = Array.from({ length: 20 }, (_, i) => requestBody(i));
+async function runOnce(name, { bin, RATE, SECONDS, BATCH }) {
+  const collector = await startCollector({ bin, config: CONFIGS[name] });
+  const bodies = Array.from({ length: 20 }, (_, i) => requestBody(i, BATCH));
   const total = Math.round((RATE * SECONDS) / BATCH);
   const cpu0 = collector.cpuSeconds();
   const started = performance.now();
@@ -148,18 +148,67 @@ async function runOnce(name) {
   return { name, sent, failed, elapsed, usPerRecord: (cpu * 1e6) / sent, achievedRate: sent / elapsed, counted };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const results = { raw: [], ottl: [], goff: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  for (const name of ONLY) {
-    const r = await runOnce(name);
-    results[name].push(r);
-    process.stderr.write(`round ${round + 1} ${name}: ${r.usPerRecord.toFixed(1)} us/record, ${r.sent} sent, ${r.failed} failed, ${Math.round(r.achievedRate)} rec/s, out ${JSON.stringify(r.counted)}\n`);
+/**
+ * Runs every configuration `rounds` times, alternating, and returns medians and ratios to raw.
+ * Options: rate (records/s), seconds, rounds, batch, only (names).
+ */
+export async function run({ bin, quick = false, log = (m) => console.error(m), rate = 50_000, seconds = quick ? 5 : 10, rounds = quick ? 1 : 3, batch = BATCH, only = NAMES } = {}) {
+  const results = Object.fromEntries(only.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const name of only) {
+      const r = await runOnce(name, { bin, RATE: rate, SECONDS: seconds, BATCH: batch });
+      results[name].push(r);
+      log(`goff: round ${round + 1} ${name}: ${r.usPerRecord.toFixed(1)} us/record, ${r.sent} sent, ${r.failed} failed, ${Math.round(r.achievedRate)} rec/s`);
+    }
+  }
+  const us = (name) => median(results[name].map((r) => r.usPerRecord));
+  const raw = results.raw ? us('raw') : NaN;
+  return {
+    method: 'prebuilt OTLP/JSON requests (80% evaluations, 20% track calls) POSTed at a fixed rate; collector user+system CPU (/proc) from the first request to the flush, divided by records accepted; configurations alternate round by round; medians',
+    rate,
+    seconds,
+    rounds,
+    batch,
+    configs: Object.fromEntries(
+      only.map((name) => [
+        name,
+        {
+          config: name === 'raw' ? 'raw OTLP copy only (the floor)' : name === 'ottl' ? 'collector-config/otelcol-contrib.yaml (OTTL)' : 'collector-config/otelcol.yaml (goff_encoding)',
+          medianUsPerRecord: Math.round(us(name) * 100) / 100,
+          ratioToRaw: Math.round((us(name) / raw) * 100) / 100,
+          failedRecords: results[name].reduce((n, r) => n + r.failed, 0),
+          roundsUsPerRecord: results[name].map((r) => Math.round(r.usPerRecord * 10) / 10),
+        },
+      ]),
+    ),
+  };
+}
+
+export function rows(result, add) {
+  for (const [name, c] of Object.entries(result.configs)) {
+    const targeted = name === 'goff';
+    add(
+      `goff: collector CPU at ${result.rate.toLocaleString('en')} records/s`,
+      c.config,
+      `${c.medianUsPerRecord} µs/record${c.failedRecords > 0 ? ` (${c.failedRecords} records refused)` : ''}`,
+      `${c.ratioToRaw}× raw`,
+      targeted ? '≤ 2× raw' : '',
+      targeted ? c.ratioToRaw <= 2 && c.failedRecords === 0 : undefined,
+    );
   }
 }
-const raw = results.raw.length > 0 ? median(results.raw.map((r) => r.usPerRecord)) : NaN;
-console.log(`collector CPU per record at ${RATE} records/s for ${SECONDS} s, OTLP/JSON, batches of ${BATCH}, ${ROUNDS} rounds (median):`);
-for (const name of ONLY) {
-  const us = median(results[name].map((r) => r.usPerRecord));
-  console.log(`  ${name.padEnd(5)} ${us.toFixed(1).padStart(6)} us/record  ${(us / raw).toFixed(2)}x raw   (rounds: ${results[name].map((r) => r.usPerRecord.toFixed(1)).join(', ')})`);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')));
+  const result = await run({
+    rate: Number(args.rate ?? 50_000),
+    seconds: Number(args.seconds ?? 10),
+    rounds: Number(args.rounds ?? 3),
+    batch: Number(args.batch ?? BATCH),
+    only: args.only ? args.only.split(',') : NAMES,
+  });
+  console.log(`collector CPU per record at ${result.rate} records/s for ${result.seconds} s, OTLP/JSON, batches of ${result.batch}, ${result.rounds} rounds (median):`);
+  for (const [name, c] of Object.entries(result.configs)) {
+    console.log(`  ${name.padEnd(5)} ${String(c.medianUsPerRecord).padStart(6)} us/record  ${c.ratioToRaw}x raw   (rounds: ${c.roundsUsPerRecord.join(', ')})`);
+  }
 }
