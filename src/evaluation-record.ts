@@ -66,30 +66,19 @@ export interface EvaluationRecordConfig {
   readonly limits: Limits;
 }
 
-/** Lower-case forms of the standard reasons and error codes, so the hot path does not allocate. */
-const LOWER: Readonly<Record<string, string>> = {
-  STATIC: 'static',
-  DEFAULT: 'default',
-  TARGETING_MATCH: 'targeting_match',
-  SPLIT: 'split',
-  CACHED: 'cached',
-  DISABLED: 'disabled',
-  UNKNOWN: 'unknown',
-  STALE: 'stale',
-  ERROR: 'error',
-  PROVIDER_NOT_READY: 'provider_not_ready',
-  PROVIDER_FATAL: 'provider_fatal',
-  FLAG_NOT_FOUND: 'flag_not_found',
-  PARSE_ERROR: 'parse_error',
-  TYPE_MISMATCH: 'type_mismatch',
-  TARGETING_KEY_MISSING: 'targeting_key_missing',
-  INVALID_CONTEXT: 'invalid_context',
-  GENERAL: 'general',
-};
+/**
+ * Lower-case forms of the standard reasons and error codes, so the hot path does not allocate. A
+ * Map, not an object: a reason such as "constructor" or "toString" must not find Object.prototype.
+ */
+const LOWER: ReadonlyMap<string, string> = /* @__PURE__ */ new Map(
+  'STATIC DEFAULT TARGETING_MATCH SPLIT CACHED DISABLED UNKNOWN STALE ERROR PROVIDER_NOT_READY PROVIDER_FATAL FLAG_NOT_FOUND PARSE_ERROR TYPE_MISMATCH TARGETING_KEY_MISSING INVALID_CONTEXT GENERAL'
+    .split(' ')
+    .map((code) => [code, code.toLowerCase()]),
+);
 
 /** Lower-cases a reason or error code; known codes come from a table. */
 export function lowerCode(code: string): string {
-  return LOWER[code] ?? code.toLowerCase();
+  return LOWER.get(code) ?? code.toLowerCase();
 }
 
 /**

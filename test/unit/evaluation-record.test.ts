@@ -117,4 +117,20 @@ describe('buildEvaluationRecord (pure, plain objects)', () => {
     expect(lowerCode('TARGETING_MATCH')).toBe('targeting_match');
     expect(lowerCode('Provider_Specific')).toBe('provider_specific');
   });
+
+  it('a reason or error code named like an Object.prototype member is written as its lower-cased text, not a function', () => {
+    for (const code of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(lowerCode(code)).toBe(code.toLowerCase());
+      const { record } = build({ flagKey: 'f' }, { value: 1, reason: code, errorCode: code });
+      expect(record.attributes!['feature_flag.result.reason']).toBe(code.toLowerCase());
+      expect(record.attributes!['error.type']).toBe(code.toLowerCase());
+    }
+    // Every standard code still comes from the table.
+    for (const code of ['STATIC', 'DEFAULT', 'TARGETING_MATCH', 'SPLIT', 'CACHED', 'DISABLED', 'UNKNOWN', 'STALE', 'ERROR']) {
+      expect(lowerCode(code)).toBe(code.toLowerCase());
+    }
+    for (const code of ['PROVIDER_NOT_READY', 'PROVIDER_FATAL', 'FLAG_NOT_FOUND', 'PARSE_ERROR', 'TYPE_MISMATCH', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL']) {
+      expect(lowerCode(code)).toBe(code.toLowerCase());
+    }
+  });
 });
