@@ -7,7 +7,7 @@
  * @module
  */
 import { createHmacSha256 } from './hmac-sha256.js';
-import { type Budget, type Limits, isAttributeMap, normalize, wellFormed } from './normalize.js';
+import { type Budget, type Limits, cutString, isAttributeMap, normalize, wellFormed } from './normalize.js';
 import type { AnyValue } from './otel-types.js';
 import { ATTR_OPENFEATURE_CONTEXT } from './semconv.js';
 
@@ -145,8 +145,7 @@ function toId(raw: unknown, budget: Budget): string | undefined {
 
 function boundId(raw: string, budget: Budget): string {
   budget.note('a targeting key longer than 256 characters was cut');
-  const last = raw.charCodeAt(255);
-  return `${wellFormed(raw.slice(0, last >= 0xd800 && last <= 0xdbff ? 255 : 256), budget)}…`;
+  return cutString(raw, 256, budget);
 }
 
 function createAttributePicker(allow: readonly string[] | '*'): ContextPolicy['attributes'] {

@@ -163,13 +163,16 @@ export function boundString(value: string, limits: Limits, budget: Budget): stri
   if (value.length <= limits.maxStringLength) return wellFormed(value, budget);
   budget.note('a string longer than maxStringLength was cut');
   budget.remaining += value.length - limits.maxStringLength;
-  return `${wellFormed(cut(value, limits.maxStringLength), budget)}…`;
+  return cutString(value, limits.maxStringLength, budget);
 }
 
-/** The first `length` UTF-16 units of `value`, one fewer if that would split a surrogate pair. */
-function cut(value: string, length: number): string {
+/**
+ * The first `length` UTF-16 units of `value` (one fewer if that would split a surrogate pair),
+ * lone surrogates repaired, followed by "…". Shared by strings, map keys and subject ids.
+ */
+export function cutString(value: string, length: number, budget: Budget): string {
   const last = value.charCodeAt(length - 1);
-  return value.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+  return `${wellFormed(value.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length), budget)}…`;
 }
 
 function visit(value: unknown, limits: Limits, budget: Budget, depth: number, path: object[]): AnyValue {
@@ -353,9 +356,17 @@ function addField(
   const normalized = visit(item, limits, budget, depth + 1, path);
   if (normalized === undefined) return false;
   budget.remaining -= key.length + 3;
-  out[key.length <= limits.maxStringLength ? wellFormed(key, budget) : `${wellFormed(cut(key, limits.maxStringLength), budget)}…`] = normalized;
+  out[key.length <= limits.maxStringLength ? wellFormed(key, budget) : cutString(key, limits.maxStringLength, budget)] = normalized;
   return true;
 }
+
+/** Ranges of {@link Limits} (docs/setup.md lists them). */
+const LIMIT_RULES: Readonly<Record<keyof Limits, NumberRule>> = {
+  maxStringLength: { default: DEFAULT_LIMITS.maxStringLength, min: 16, max: 1_000_000, unit: 'characters' },
+  maxDepth: { default: DEFAULT_LIMITS.maxDepth, min: 1, max: 64, unit: 'levels' },
+  maxCollectionSize: { default: DEFAULT_LIMITS.maxCollectionSize, min: 1, max: 100_000, unit: 'entries' },
+  maxRecordBytes: { default: DEFAULT_LIMITS.maxRecordBytes, min: 1_024, max: 4_194_304, unit: 'bytes' },
+};
 
 /**
  * Validates user-supplied limits with the one option normaliser (src/option-normalizer.ts): a
@@ -367,16 +378,9 @@ export function resolveLimits(input: Partial<Limits> | undefined, warn: (message
   if (input === null || typeof input !== 'object') {
     throw new TypeError('openfeature-otel-tracking: limits must be an object { maxStringLength, maxDepth, maxCollectionSize, maxRecordBytes }');
   }
-  const rules: Readonly<Record<keyof Limits, NumberRule>> = {
-    maxStringLength: { default: DEFAULT_LIMITS.maxStringLength, min: 16, max: 1_000_000, unit: 'characters' },
-    maxDepth: { default: DEFAULT_LIMITS.maxDepth, min: 1, max: 64, unit: 'levels' },
-    maxCollectionSize: { default: DEFAULT_LIMITS.maxCollectionSize, min: 1, max: 100_000, unit: 'entries' },
-    maxRecordBytes: { default: DEFAULT_LIMITS.maxRecordBytes, min: 1_024, max: 4_194_304, unit: 'bytes' },
-  };
-  return {
-    maxStringLength: numberOption('limits', 'maxStringLength', input.maxStringLength, rules.maxStringLength, warn),
-    maxDepth: numberOption('limits', 'maxDepth', input.maxDepth, rules.maxDepth, warn),
-    maxCollectionSize: numberOption('limits', 'maxCollectionSize', input.maxCollectionSize, rules.maxCollectionSize, warn),
-    maxRecordBytes: numberOption('limits', 'maxRecordBytes', input.maxRecordBytes, rules.maxRecordBytes, warn),
-  };
+  const limits = {} as Limits;
+  for (const name of Object.keys(LIMIT_RULES) as (keyof Limits)[]) {
+    limits[name] = numberOption('limits', name, input[name], LIMIT_RULES[name], warn);
+  }
+  return limits;
 }
