@@ -4,7 +4,7 @@
  * @module
  */
 import type { BaseHook, EvaluationDetails, FlagValue, HookContext } from '@openfeature/core';
-import { type ContextExportOptions, type ContextPolicy, createContextPolicy } from './context-policy.js';
+import { type ContextExportOptions, createContextPolicy } from './context-policy.js';
 import type { DedupeCache, DedupeOptions } from './dedupe.js';
 import { resolveDedupe } from './dedupe.js';
 import { describeError, report } from './diag-reporter.js';
@@ -99,7 +99,6 @@ const INCLUDE_VALUE_MODES: readonly IncludeValue[] = ['semconv', 'always', 'neve
 export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, unknown>, void, void> {
   private readonly resolver: LoggerResolver;
   private readonly config: EvaluationRecordConfig;
-  private readonly contextPolicy: ContextPolicy;
   private readonly filter: EvaluationFilter | undefined;
   private readonly emitSettings: EmitSettings<EvaluationDetails<FlagValue>>;
   private readonly dedupe: DedupeCache | undefined;
@@ -120,14 +119,9 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
     if (options.mapRecord !== undefined && typeof options.mapRecord !== 'function') {
       throw new TypeError('openfeature-otel-tracking: mapRecord must be a function (record, details, context) => record | undefined');
     }
-    this.contextPolicy = createContextPolicy(options, warnOption);
+    const context = createContextPolicy(options, warnOption);
     const limits = resolveLimits(options.limits, warnOption);
-    this.config = {
-      includeValue,
-      includeFlagMetadata: options.includeFlagMetadata === true,
-      context: this.contextPolicy,
-      limits,
-    };
+    this.config = { includeValue, includeFlagMetadata: options.includeFlagMetadata === true, context, limits };
     this.filter = options.filter;
     this.emitSettings = { limits, mapRecord: options.mapRecord, problemKind: 'evaluation-input', describe: describeFlag };
     this.dedupe = resolveDedupe(options.dedupe, warnOption);
@@ -144,44 +138,45 @@ export class EvaluationEventHook implements BaseHook<FlagValue, Record<string, u
   }
 
   private record(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): void {
+    const config = this.config;
     const dedupe = this.dedupe;
     let exposure: Exposure | undefined;
     if (dedupe !== undefined) {
       // A repeated exposure is dropped before anything else, without building any string.
-      exposure = this.exposure(hookContext, details);
+      exposure = exposureOf(config, hookContext, details);
       if (dedupe.isDuplicate(exposure.subjectKey, hookContext.flagKey, exposure.shown, exposure.at)) return;
     }
     const logger = this.resolver.enabledLogger(details.errorCode === undefined ? ENABLED_INFO : ENABLED_WARN);
-    if (logger === undefined || !this.wanted(hookContext, details)) return;
+    if (logger === undefined || !wanted(this.filter, hookContext, details)) return;
 
-    const budget = exposure?.budget ?? new Budget(this.config.limits.maxRecordBytes);
-    const contextId = exposure !== undefined ? exposure.contextId : this.contextPolicy.id(rawSubjectId(hookContext, details), budget);
-    const record = buildEvaluationRecord(this.config, hookContext, details, contextId, budget);
+    const budget = exposure?.budget ?? new Budget(config.limits.maxRecordBytes);
+    const contextId = exposure !== undefined ? exposure.contextId : config.context.id(rawSubjectId(hookContext, details), budget);
+    const record = buildEvaluationRecord(config, hookContext, details, contextId, budget);
     const emitted = emitRecord(this.emitSettings, logger, record, budget, hookContext.flagKey, details, hookContext.context);
     if (emitted && exposure !== undefined) dedupe!.remember(exposure.subjectKey, hookContext.flagKey, exposure.shown, exposure.at);
   }
+}
 
-  /** What deduplication needs: the subject and what was shown, before any record is built. */
-  private exposure(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): Exposure {
-    const budget = new Budget(this.config.limits.maxRecordBytes);
-    const contextId = this.contextPolicy.id(rawSubjectId(hookContext, details), budget);
-    return { budget, contextId, subjectKey: contextId ?? NO_SUBJECT_KEY, shown: shownValue(details), at: Date.now() };
-  }
+/** What deduplication needs: the subject and what was shown, before any record is built. */
+function exposureOf(config: EvaluationRecordConfig, hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): Exposure {
+  const budget = new Budget(config.limits.maxRecordBytes);
+  const contextId = config.context.id(rawSubjectId(hookContext, details), budget);
+  return { budget, contextId, subjectKey: contextId ?? NO_SUBJECT_KEY, shown: shownValue(details), at: Date.now() };
+}
 
-  /** False for flags whose metadata says `trackEvents: false` and for evaluations the filter skips. */
-  private wanted(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
-    const metadata = details.flagMetadata;
-    if (metadata !== undefined && metadata !== null && metadata['trackEvents'] === false) return false;
-    return this.filter === undefined || this.passesFilter(hookContext, details);
-  }
-
-  private passesFilter(hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
-    try {
-      return this.filter!(hookContext, details) !== false;
-    } catch (err) {
-      report('error', 'filter-threw', `filter threw, so the record was skipped: ${describeError(err)}`);
-      return false;
-    }
+/**
+ * False for flags whose metadata says `trackEvents: false` and for evaluations the filter skips
+ * (a throwing filter skips too: fail closed).
+ */
+function wanted(filter: EvaluationFilter | undefined, hookContext: Readonly<HookContext>, details: EvaluationDetails<FlagValue>): boolean {
+  const metadata = details.flagMetadata;
+  if (metadata !== undefined && metadata !== null && metadata['trackEvents'] === false) return false;
+  if (filter === undefined) return true;
+  try {
+    return filter(hookContext, details) !== false;
+  } catch (err) {
+    report('error', 'filter-threw', `filter threw, so the record was skipped: ${describeError(err)}`);
+    return false;
   }
 }
 
