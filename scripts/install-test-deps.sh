@@ -50,6 +50,28 @@ fi
 flock -u 9
 echo "OFFT_READOUT_ORACLE_PYTHON=$ORACLE_VENV/bin/python"
 
+# --- chDB (npm): the ClickHouse engine as a library, for the ClickHouse SQL tests ---------------
+# Not a devDependency: chdb lists four platform builds as optional dependencies and the npm registry
+# reachable here serves only the Linux x64 one, so `npm ci` refuses a lock file that records chdb
+# ("Missing: @chdb/lib-darwin-arm64 from lock file"). A plain `npm install` in a folder of its own
+# skips the missing optional builds. test/fixtures/chdb.ts loads it from OFFT_CHDB_MODULE.
+CHDB_VERSION="3.4.0"
+CHDB_DIR="$CACHE_DIR/chdb-$CHDB_VERSION"
+if [[ ! -f "$CHDB_DIR/.complete" ]]; then
+  log "installing chdb@$CHDB_VERSION (npm, about 550 MB) into $CHDB_DIR"
+  started=$SECONDS
+  rm -rf "$CHDB_DIR"
+  mkdir -p "$CHDB_DIR"
+  printf '{ "name": "offt-test-chdb", "private": true }\n' >"$CHDB_DIR/package.json"
+  (cd "$CHDB_DIR" && npm install --no-audit --no-fund --no-package-lock --loglevel=error "chdb@$CHDB_VERSION" >&2) \
+    || die "npm could not install chdb@$CHDB_VERSION"
+  touch "$CHDB_DIR/.complete"
+  log "chdb installed in $((SECONDS - started)) s"
+fi
+node -e "new (require(process.argv[1]).Session)().cleanup()" "$CHDB_DIR/node_modules/chdb" >&2 \
+  || die "chdb in $CHDB_DIR does not load; delete the folder and run again"
+echo "OFFT_CHDB_MODULE=$CHDB_DIR/node_modules/chdb"
+
 # --- Apache Kafka broker (Maven Central) for the Kafka route test ------------------------------
 # The broker's jars (org.apache.kafka:kafka_2.13 and its runtime dependencies, plus a log binding)
 # resolved by Maven into one libs folder; test/fixtures/kafka.ts runs a single-node KRaft broker
