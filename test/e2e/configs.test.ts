@@ -42,7 +42,7 @@ function validate(bin: string, configs: string[]): void {
     execFileSync(bin, ['validate', ...configs.map((c) => `--config=${c}`)], { env: VALIDATE_ENV, encoding: 'utf8', stdio: 'pipe' });
   } catch (err) {
     const e = err as { stderr?: string; stdout?: string };
-    throw new Error(`validate failed for ${configs.join(' + ')}:\n${e.stderr ?? ''}${e.stdout ?? ''}`);
+    throw new Error(`validate failed for ${configs.join(' + ')}:\n${e.stderr ?? ''}${e.stdout ?? ''}`, { cause: err });
   }
 }
 

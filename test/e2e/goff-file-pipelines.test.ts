@@ -178,7 +178,7 @@ function creationDates(): Map<string, number> {
   const map = new Map<string, number>();
   for (const record of readOtlpJsonRecords(join(collector.outDir, 'raw-otlp.json'))) {
     const attributes = otlpAttributes(record);
-    const key = `${record.eventName}|${attributes['feature_flag.key'] ?? attributes['openfeature.tracking.name']}|${attributes['feature_flag.context.id']}`;
+    const key = `${record.eventName}|${String(attributes['feature_flag.key'] ?? attributes['openfeature.tracking.name'])}|${String(attributes['feature_flag.context.id'])}`;
     expect(map.has(key), `one record per key: ${key}`).toBe(false);
     map.set(key, Math.floor(Number(BigInt(record.timeUnixNano ?? '0') / 1_000_000_000n)));
   }

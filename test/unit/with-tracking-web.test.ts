@@ -38,9 +38,9 @@ describe('withTracking on the web SDK (static context)', () => {
     let changes = 0;
     const original = (inner as { onContextChange?: (o: object, n: object) => unknown }).onContextChange?.bind(inner);
     Object.assign(inner, {
-      onContextChange: async (oldContext: object, newContext: object) => {
+      onContextChange: (oldContext: object, newContext: object) => {
         changes++;
-        return original?.(oldContext as never, newContext as never);
+        return Promise.resolve(original?.(oldContext, newContext));
       },
     });
     await OpenFeature.setProviderAndWait(withTracking(inner));

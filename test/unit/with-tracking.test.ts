@@ -87,7 +87,9 @@ describe('withTracking on the server SDK (dynamic context)', () => {
     const client = OpenFeature.getClient();
     let changed = 0;
     client.addHandler(ProviderEvents.ConfigurationChanged, () => changed++);
-    await wrapped.putConfiguration({ ...IN_MEMORY_FLAGS, 'button-color': { ...IN_MEMORY_FLAGS['button-color'], defaultVariant: 'green' } });
+    // putConfiguration returns nothing; the SDK emits ConfigurationChanged from a microtask.
+    wrapped.putConfiguration({ ...IN_MEMORY_FLAGS, 'button-color': { ...IN_MEMORY_FLAGS['button-color'], defaultVariant: 'green' } });
+    await Promise.resolve();
     expect(changed).toBe(1);
     expect(await client.getStringValue('button-color', 'x')).toBe('green');
     expect(client.providerStatus).toBe(ProviderStatus.READY);
