@@ -6,7 +6,9 @@
 //
 // It is shared by the collector components of this repository: the goff_encoding extension
 // (file, awss3, google_cloud_storage, azure_blob, kafka exporters) and the GOFF network
-// exporters (webhook, SQS, Kinesis).
+// exporters (webhook, SQS, Kinesis, Kafka, file). Exporters that hand GOFF's exporter part of a
+// batch at a time keep each event's record (Collect) and give back only the records not sent
+// (LogsOf); package goffeventtest builds the records their tests feed them.
 //
 // Values are handed to GOFF the way GOFF's relay proxy holds them: the relay receives provider
 // events as JSON, so every number (int or double) becomes a float64, maps become

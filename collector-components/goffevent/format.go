@@ -32,6 +32,11 @@ func ParseCSVTemplate(csvTemplate string) (*template.Template, error) {
 // ForEachEvent maps every record of ld whose event name is t.EventName() to GOFF's event and
 // calls fn with it, in order. Records of other events are skipped and counted.
 func ForEachEvent(ld plog.Logs, t EventType, source string, fn func(exporter.ExportableEvent)) (skipped int) {
+	return forEachRecord(ld, t, source, func(_ Record, e exporter.ExportableEvent) { fn(e) })
+}
+
+// forEachRecord is ForEachEvent that also hands fn the record the event was made from.
+func forEachRecord(ld plog.Logs, t EventType, source string, fn func(Record, exporter.ExportableEvent)) (skipped int) {
 	name := t.EventName()
 	for _, rl := range ld.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
@@ -40,10 +45,11 @@ func ForEachEvent(ld plog.Logs, t EventType, source string, fn func(exporter.Exp
 					skipped++
 					continue
 				}
+				r := Record{Resource: rl, Scope: sl, Log: lr}
 				if t == Tracking {
-					fn(NewTrackingEvent(lr))
+					fn(r, NewTrackingEvent(lr))
 				} else {
-					fn(NewFeatureEvent(lr, source))
+					fn(r, NewFeatureEvent(lr, source))
 				}
 			}
 		}

@@ -1,6 +1,8 @@
 package goffevent // import "offt/collector-components/goffevent"
 
 import (
+	"fmt"
+
 	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -47,6 +49,16 @@ func (t EventType) EventName() string {
 		return EventTracking
 	}
 	return EventEvaluation
+}
+
+// ValidateEventType reports an exporter's event_type that is not one of GOFF's eventTypes
+// ("feature" or "tracking").
+func ValidateEventType(eventType string) error {
+	switch EventType(eventType) {
+	case Feature, Tracking:
+		return nil
+	}
+	return fmt.Errorf("event_type %q: must be %q or %q (GOFF's eventType)", eventType, Feature, Tracking)
 }
 
 // NewFeatureEvent maps one `feature_flag.evaluation` record to GOFF's FeatureEvent:

@@ -5,7 +5,6 @@ package goffkafkaexporter // import "offt/collector-components/goffkafkaexporter
 
 import (
 	"errors"
-	"fmt"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configopaque"
@@ -62,10 +61,8 @@ func (cfg *Config) Validate() error {
 	if (cfg.SASL.Username == "") != (cfg.SASL.Password == "") {
 		errs = append(errs, errors.New("sasl: set both username and password, or neither"))
 	}
-	switch goffevent.EventType(cfg.EventType) {
-	case goffevent.Feature, goffevent.Tracking:
-	default:
-		errs = append(errs, fmt.Errorf("event_type %q: must be %q or %q (GOFF's eventType)", cfg.EventType, goffevent.Feature, goffevent.Tracking))
+	if err := goffevent.ValidateEventType(cfg.EventType); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

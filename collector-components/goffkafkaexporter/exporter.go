@@ -67,7 +67,7 @@ func (e *kafkaExporter) start(ctx context.Context, _ component.Host) error {
 }
 
 func (e *kafkaExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
-	records, events := collect(ld, e.eventType, e.cfg.Source)
+	records, events, _ := goffevent.Collect(ld, e.eventType, e.cfg.Source)
 	if len(events) == 0 {
 		return nil
 	}
@@ -91,13 +91,13 @@ func (e *kafkaExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 	if len(retry) == 0 {
 		return nil
 	}
-	return consumererror.NewLogs(fmt.Errorf("goff_kafka: %d of %d messages refused: %w", len(retry), len(events), err), logsOf(retry))
+	return consumererror.NewLogs(fmt.Errorf("goff_kafka: %d of %d messages refused: %w", len(retry), len(events), err), goffevent.LogsOf(retry))
 }
 
 // sortOut finds the records of the refused messages (by their value, which is json.Marshal of
 // the event, as GOFF builds it): those too large for the producer are dropped, the others
 // retried. ok is false when a message cannot be traced back to its event.
-func (e *kafkaExporter) sortOut(records []record, events []exporter.ExportableEvent, refused sarama.ProducerErrors) (retry []record, dropped int, ok bool) {
+func (e *kafkaExporter) sortOut(records []goffevent.Record, events []exporter.ExportableEvent, refused sarama.ProducerErrors) (retry []goffevent.Record, dropped int, ok bool) {
 	byValue := make(map[string][]int, len(events))
 	for i, event := range events {
 		value, err := json.Marshal(event)
@@ -124,47 +124,4 @@ func (e *kafkaExporter) sortOut(records []record, events []exporter.ExportableEv
 		retry = append(retry, records[i])
 	}
 	return retry, dropped, true
-}
-
-// record is one log record with the resource and scope it came with.
-type record struct {
-	rl plog.ResourceLogs
-	sl plog.ScopeLogs
-	lr plog.LogRecord
-}
-
-// collect returns the records of the event type and their GOFF events, in order.
-func collect(ld plog.Logs, t goffevent.EventType, source string) ([]record, []exporter.ExportableEvent) {
-	name := t.EventName()
-	records := make([]record, 0, ld.LogRecordCount())
-	events := make([]exporter.ExportableEvent, 0, ld.LogRecordCount())
-	for _, rl := range ld.ResourceLogs().All() {
-		for _, sl := range rl.ScopeLogs().All() {
-			for _, lr := range sl.LogRecords().All() {
-				if lr.EventName() != name {
-					continue
-				}
-				records = append(records, record{rl, sl, lr})
-				if t == goffevent.Tracking {
-					events = append(events, goffevent.NewTrackingEvent(lr))
-				} else {
-					events = append(events, goffevent.NewFeatureEvent(lr, source))
-				}
-			}
-		}
-	}
-	return records, events
-}
-
-// logsOf copies records (with their resource and scope) into new logs, for a retry.
-func logsOf(records []record) plog.Logs {
-	out := plog.NewLogs()
-	for _, r := range records {
-		rl := out.ResourceLogs().AppendEmpty()
-		r.rl.Resource().CopyTo(rl.Resource())
-		sl := rl.ScopeLogs().AppendEmpty()
-		r.sl.Scope().CopyTo(sl.Scope())
-		r.lr.CopyTo(sl.LogRecords().AppendEmpty())
-	}
-	return out
 }

@@ -5,7 +5,6 @@ package goffkinesisexporter // import "offt/collector-components/goffkinesisexpo
 
 import (
 	"errors"
-	"fmt"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configoptional"
@@ -46,10 +45,8 @@ func (cfg *Config) Validate() error {
 	if cfg.StreamName == "" && cfg.StreamArn == "" {
 		errs = append(errs, errors.New("stream_name or stream_arn is required (GOFF's streamName / streamArn)"))
 	}
-	switch goffevent.EventType(cfg.EventType) {
-	case goffevent.Feature, goffevent.Tracking:
-	default:
-		errs = append(errs, fmt.Errorf("event_type %q: must be %q or %q (GOFF's eventType)", cfg.EventType, goffevent.Feature, goffevent.Tracking))
+	if err := goffevent.ValidateEventType(cfg.EventType); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

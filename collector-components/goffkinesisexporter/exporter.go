@@ -68,7 +68,7 @@ func (e *kinesisExporter) start(ctx context.Context, _ component.Host) error {
 }
 
 func (e *kinesisExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
-	records, events := collect(ld, e.eventType, e.cfg.Source)
+	records, events, _ := goffevent.Collect(ld, e.eventType, e.cfg.Source)
 	if len(events) == 0 {
 		return nil
 	}
@@ -83,13 +83,13 @@ func (e *kinesisExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 		end = chunkEnd(events, start)
 		answer := &putRecordsAnswer{}
 		if err := goff.Export(context.WithValue(ctx, putRecordsAnswerKey{}, answer), e.goffLog, events[start:end]); err != nil {
-			return consumererror.NewLogs(fmt.Errorf("goff_kinesis: %d of %d events not sent: %w", len(events)-start, len(events), err), logsOf(records[start:]))
+			return consumererror.NewLogs(fmt.Errorf("goff_kinesis: %d of %d events not sent: %w", len(events)-start, len(events), err), goffevent.LogsOf(records[start:]))
 		}
 		out := answer.output
 		if out == nil || out.FailedRecordCount == nil || *out.FailedRecordCount == 0 {
 			continue
 		}
-		var retry []record
+		var retry []goffevent.Record
 		if len(out.Records) == end-start {
 			for i, r := range out.Records {
 				if r.ErrorCode != nil {
@@ -102,7 +102,7 @@ func (e *kinesisExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 			retry = append(retry, records[start:end]...)
 		}
 		retry = append(retry, records[end:]...)
-		return consumererror.NewLogs(fmt.Errorf("goff_kinesis: Kinesis refused %d of %d records in a PutRecords call; retrying %d", *out.FailedRecordCount, end-start, len(retry)), logsOf(retry))
+		return consumererror.NewLogs(fmt.Errorf("goff_kinesis: Kinesis refused %d of %d records in a PutRecords call; retrying %d", *out.FailedRecordCount, end-start, len(retry)), goffevent.LogsOf(retry))
 	}
 	return nil
 }
@@ -153,49 +153,6 @@ func capturePutRecords(o *kinesis.Options) {
 				return out, md, err
 			}), middleware.After)
 	})
-}
-
-// record is one log record with the resource and scope it came with.
-type record struct {
-	rl plog.ResourceLogs
-	sl plog.ScopeLogs
-	lr plog.LogRecord
-}
-
-// collect returns the records of the event type and their GOFF events, in order.
-func collect(ld plog.Logs, t goffevent.EventType, source string) ([]record, []exporter.ExportableEvent) {
-	name := t.EventName()
-	records := make([]record, 0, ld.LogRecordCount())
-	events := make([]exporter.ExportableEvent, 0, ld.LogRecordCount())
-	for _, rl := range ld.ResourceLogs().All() {
-		for _, sl := range rl.ScopeLogs().All() {
-			for _, lr := range sl.LogRecords().All() {
-				if lr.EventName() != name {
-					continue
-				}
-				records = append(records, record{rl, sl, lr})
-				if t == goffevent.Tracking {
-					events = append(events, goffevent.NewTrackingEvent(lr))
-				} else {
-					events = append(events, goffevent.NewFeatureEvent(lr, source))
-				}
-			}
-		}
-	}
-	return records, events
-}
-
-// logsOf copies records (with their resource and scope) into new logs, for a retry.
-func logsOf(records []record) plog.Logs {
-	out := plog.NewLogs()
-	for _, r := range records {
-		rl := out.ResourceLogs().AppendEmpty()
-		r.rl.Resource().CopyTo(rl.Resource())
-		sl := rl.ScopeLogs().AppendEmpty()
-		r.sl.Scope().CopyTo(sl.Scope())
-		r.lr.CopyTo(sl.LogRecords().AppendEmpty())
-	}
-	return out
 }
 
 // zapHandler writes what GOFF's exporter logs (through its slog-based fflog) to the

@@ -21,9 +21,9 @@ import (
 	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
+
+	"offt/collector-components/goffevent/goffeventtest"
 )
 
 type putRecords struct {
@@ -66,22 +66,6 @@ func kinesisEndpoint(t *testing.T, refuse string) (*httptest.Server, func() []pu
 	return srv, func() []putRecords { mu.Lock(); defer mu.Unlock(); return append([]putRecords(nil), calls...) }
 }
 
-func evaluations(n int) plog.Logs {
-	ld := plog.NewLogs()
-	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	for i := 0; i < n; i++ {
-		lr := lrs.AppendEmpty()
-		lr.SetEventName("feature_flag.evaluation")
-		lr.SetTimestamp(pcommon.Timestamp(uint64(1_700_000_000+i) * 1e9))
-		lr.Attributes().PutStr("feature_flag.key", "new-checkout")
-		lr.Attributes().PutStr("feature_flag.context.id", fmt.Sprintf("user-%d", i))
-		lr.Attributes().PutStr("feature_flag.result.variant", "on")
-		lr.Attributes().PutInt("feature_flag.result.value", 1_000_000)
-	}
-	lrs.AppendEmpty().SetEventName("openfeature.tracking")
-	return ld
-}
-
 func started(t *testing.T, endpoint string) *kinesisExporter {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
@@ -98,7 +82,7 @@ func started(t *testing.T, endpoint string) *kinesisExporter {
 func TestKinesisPutsOneRecordPerEventWithGOFFsDataAndPartitionKey(t *testing.T) {
 	srv, calls := kinesisEndpoint(t, "")
 	exp := started(t, srv.URL)
-	require.NoError(t, exp.pushLogs(context.Background(), evaluations(2)))
+	require.NoError(t, exp.pushLogs(context.Background(), goffeventtest.Evaluations(1_000_000, goffeventtest.Users(2)...)))
 	got := calls()
 	require.Len(t, got, 1)
 	assert.Equal(t, "goff-events", got[0].StreamName)
@@ -116,7 +100,7 @@ func TestKinesisPutsOneRecordPerEventWithGOFFsDataAndPartitionKey(t *testing.T) 
 func TestKinesisPutsAtMost500RecordsPerCall(t *testing.T) {
 	srv, calls := kinesisEndpoint(t, "")
 	exp := started(t, srv.URL)
-	require.NoError(t, exp.pushLogs(context.Background(), evaluations(1201)))
+	require.NoError(t, exp.pushLogs(context.Background(), goffeventtest.Evaluations(1_000_000, goffeventtest.Users(1201)...)))
 	sizes := []int{}
 	for _, c := range calls() {
 		sizes = append(sizes, len(c.Records))
@@ -127,7 +111,7 @@ func TestKinesisPutsAtMost500RecordsPerCall(t *testing.T) {
 func TestKinesisRefusedRecordsAreGivenBackForRetryNotLost(t *testing.T) {
 	srv, _ := kinesisEndpoint(t, `"user-1"`)
 	exp := started(t, srv.URL)
-	err := exp.pushLogs(context.Background(), evaluations(3))
+	err := exp.pushLogs(context.Background(), goffeventtest.Evaluations(1_000_000, goffeventtest.Users(3)...))
 	require.Error(t, err, "GOFF only logs refused records; the exporter must not report success")
 	assert.False(t, consumererror.IsPermanent(err))
 	var partial consumererror.Logs
@@ -141,7 +125,7 @@ func TestKinesisRefusedRecordsAreGivenBackForRetryNotLost(t *testing.T) {
 func TestKinesisKeepsEachCallUnder5MiB(t *testing.T) {
 	srv, calls := kinesisEndpoint(t, "")
 	exp := started(t, srv.URL)
-	ld := evaluations(12)
+	ld := goffeventtest.Evaluations(1_000_000, goffeventtest.Users(12)...)
 	big := strings.Repeat("x", 600<<10) // 12 events of 600 KiB: 7.2 MiB in all
 	for _, lr := range ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().All() {
 		lr.Attributes().PutStr("feature_flag.version", big)

@@ -5,7 +5,6 @@ package goffsqsexporter // import "offt/collector-components/goffsqsexporter"
 
 import (
 	"errors"
-	"fmt"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/configoptional"
@@ -43,10 +42,8 @@ func (cfg *Config) Validate() error {
 	if cfg.QueueURL == "" {
 		errs = append(errs, errors.New("queue_url is required (GOFF's queueUrl)"))
 	}
-	switch goffevent.EventType(cfg.EventType) {
-	case goffevent.Feature, goffevent.Tracking:
-	default:
-		errs = append(errs, fmt.Errorf("event_type %q: must be %q or %q (GOFF's eventType)", cfg.EventType, goffevent.Feature, goffevent.Tracking))
+	if err := goffevent.ValidateEventType(cfg.EventType); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -54,7 +54,7 @@ func (e *sqsExporter) start(ctx context.Context, _ component.Host) error {
 }
 
 func (e *sqsExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
-	records, events := collect(ld, e.eventType, e.cfg.Source)
+	records, events, _ := goffevent.Collect(ld, e.eventType, e.cfg.Source)
 	if len(events) == 0 {
 		return nil
 	}
@@ -73,7 +73,7 @@ func (e *sqsExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 			e.logger.Error("goff_sqs: SQS refused an event's message; event dropped", zap.Error(err))
 			continue
 		}
-		return consumererror.NewLogs(fmt.Errorf("goff_sqs: %d of %d events not sent: %w", len(events)-i, len(events), err), logsOf(records[i:]))
+		return consumererror.NewLogs(fmt.Errorf("goff_sqs: %d of %d events not sent: %w", len(events)-i, len(events), err), goffevent.LogsOf(records[i:]))
 	}
 	if refused > 0 {
 		e.logger.Error("goff_sqs: events dropped because SQS refused their message", zap.Int("dropped", refused), zap.Int("sent", len(events)-refused))
@@ -93,47 +93,4 @@ func refusesMessage(err error) bool {
 		return true
 	}
 	return false
-}
-
-// record is one log record with the resource and scope it came with.
-type record struct {
-	rl plog.ResourceLogs
-	sl plog.ScopeLogs
-	lr plog.LogRecord
-}
-
-// collect returns the records of the event type and their GOFF events, in order.
-func collect(ld plog.Logs, t goffevent.EventType, source string) ([]record, []exporter.ExportableEvent) {
-	name := t.EventName()
-	records := make([]record, 0, ld.LogRecordCount())
-	events := make([]exporter.ExportableEvent, 0, ld.LogRecordCount())
-	for _, rl := range ld.ResourceLogs().All() {
-		for _, sl := range rl.ScopeLogs().All() {
-			for _, lr := range sl.LogRecords().All() {
-				if lr.EventName() != name {
-					continue
-				}
-				records = append(records, record{rl, sl, lr})
-				if t == goffevent.Tracking {
-					events = append(events, goffevent.NewTrackingEvent(lr))
-				} else {
-					events = append(events, goffevent.NewFeatureEvent(lr, source))
-				}
-			}
-		}
-	}
-	return records, events
-}
-
-// logsOf copies records (with their resource and scope) into new logs, for a retry.
-func logsOf(records []record) plog.Logs {
-	out := plog.NewLogs()
-	for _, r := range records {
-		rl := out.ResourceLogs().AppendEmpty()
-		r.rl.Resource().CopyTo(rl.Resource())
-		sl := rl.ScopeLogs().AppendEmpty()
-		r.sl.Scope().CopyTo(sl.Scope())
-		r.lr.CopyTo(sl.LogRecords().AppendEmpty())
-	}
-	return out
 }

@@ -22,9 +22,9 @@ import (
 	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumererror"
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
+
+	"offt/collector-components/goffevent/goffeventtest"
 )
 
 // sqsEndpoint answers SendMessage (AWS JSON 1.0 protocol) like SQS; after `okCount` messages
@@ -59,22 +59,6 @@ func sqsEndpoint(t *testing.T, okCount int) (*httptest.Server, func() []map[stri
 	return srv, func() []map[string]any { mu.Lock(); defer mu.Unlock(); return append([]map[string]any(nil), bodies...) }
 }
 
-func evaluations(users ...string) plog.Logs {
-	ld := plog.NewLogs()
-	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	for i, user := range users {
-		lr := lrs.AppendEmpty()
-		lr.SetEventName("feature_flag.evaluation")
-		lr.SetTimestamp(pcommon.Timestamp(uint64(1_700_000_000+i) * 1e9))
-		lr.Attributes().PutStr("feature_flag.key", "new-checkout")
-		lr.Attributes().PutStr("feature_flag.context.id", user)
-		lr.Attributes().PutStr("feature_flag.result.variant", "on")
-		lr.Attributes().PutDouble("feature_flag.result.value", 1e-7)
-	}
-	lrs.AppendEmpty().SetEventName("openfeature.tracking")
-	return ld
-}
-
 func started(t *testing.T, endpoint string) *sqsExporter {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
@@ -91,7 +75,7 @@ func started(t *testing.T, endpoint string) *sqsExporter {
 func TestSQSSendsOneMessagePerEventWithGOFFsBody(t *testing.T) {
 	srv, bodies := sqsEndpoint(t, 100)
 	exp := started(t, srv.URL)
-	require.NoError(t, exp.pushLogs(context.Background(), evaluations("user-1", "user-2")))
+	require.NoError(t, exp.pushLogs(context.Background(), goffeventtest.Evaluations(1e-7, "user-1", "user-2")))
 	got := bodies()
 	require.Len(t, got, 2, "one message per feature event; the tracking record is not this exporter's")
 	for i, user := range []string{"user-1", "user-2"} {
@@ -106,7 +90,7 @@ func TestSQSSendsOneMessagePerEventWithGOFFsBody(t *testing.T) {
 func TestSQSFailureGivesBackOnlyTheEventsNotSent(t *testing.T) {
 	srv, bodies := sqsEndpoint(t, 1)
 	exp := started(t, srv.URL)
-	err := exp.pushLogs(context.Background(), evaluations("user-1", "user-2", "user-3"))
+	err := exp.pushLogs(context.Background(), goffeventtest.Evaluations(1e-7, "user-1", "user-2", "user-3"))
 	require.Error(t, err)
 	assert.False(t, consumererror.IsPermanent(err), "a refused message is retried")
 	var partial consumererror.Logs
@@ -121,7 +105,7 @@ func TestSQSFailureGivesBackOnlyTheEventsNotSent(t *testing.T) {
 func TestSQSEventItRefusesIsDroppedWithoutBlockingTheOthers(t *testing.T) {
 	srv, bodies := sqsEndpoint(t, 100)
 	exp := started(t, srv.URL)
-	require.NoError(t, exp.pushLogs(context.Background(), evaluations("user-1", "too-long", "user-3")))
+	require.NoError(t, exp.pushLogs(context.Background(), goffeventtest.Evaluations(1e-7, "user-1", "too-long", "user-3")))
 	got := bodies()
 	require.Len(t, got, 2, "the refused message is dropped, the events after it are sent")
 	assert.Contains(t, got[1]["MessageBody"], `"userKey":"user-3"`)

@@ -55,16 +55,8 @@ func (cfg *Config) Validate() error {
 	} else if u, err := url.Parse(cfg.EndpointURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("endpoint_url %q must be an absolute http(s) URL", cfg.EndpointURL))
 	}
-	if err := validateEventType(cfg.EventType); err != nil {
+	if err := goffevent.ValidateEventType(cfg.EventType); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-func validateEventType(t string) error {
-	switch goffevent.EventType(t) {
-	case goffevent.Feature, goffevent.Tracking:
-		return nil
-	}
-	return fmt.Errorf("event_type %q: must be %q or %q (GOFF's eventType)", t, goffevent.Feature, goffevent.Tracking)
 }

@@ -25,6 +25,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.uber.org/zap"
+
+	"offt/collector-components/goffevent/goffeventtest"
 )
 
 type hit struct {
@@ -48,19 +50,9 @@ func startReceiver(t *testing.T, status int) (*httptest.Server, func() []hit) {
 
 // records: two evaluations and one tracking call, as the library writes them.
 func records() plog.Logs {
-	ld := plog.NewLogs()
-	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
-	for i, user := range []string{"user-1", "user-<2>"} {
-		lr := lrs.AppendEmpty()
-		lr.SetEventName("feature_flag.evaluation")
-		lr.SetTimestamp(pcommon.Timestamp(uint64(1_700_000_000+i) * 1e9))
-		lr.Attributes().PutStr("feature_flag.key", "new-checkout")
-		lr.Attributes().PutStr("feature_flag.context.id", user)
-		lr.Attributes().PutStr("feature_flag.result.variant", "on")
-		lr.Attributes().PutBool("feature_flag.result.value", true)
-	}
-	lr := lrs.AppendEmpty()
-	lr.SetEventName("openfeature.tracking")
+	ld := goffeventtest.Evaluations(true, "user-1", "user-<2>")
+	lrs := ld.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords()
+	lr := lrs.At(lrs.Len() - 1)
 	lr.SetTimestamp(pcommon.Timestamp(1_700_000_005 * 1e9))
 	lr.Attributes().PutStr("feature_flag.context.id", "user-1")
 	lr.Attributes().PutStr("openfeature.tracking.name", "purchased")
