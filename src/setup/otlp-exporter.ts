@@ -55,9 +55,27 @@ export function readEnv(name: string): string | undefined {
 export function createOtlpExporter(options: SetupFlagTelemetryOptions): LogRecordExporter {
   const protocol = resolveProtocol(options.protocol);
   const config: Record<string, unknown> = { ...options.exporterOptions };
-  if (options.url !== undefined) config['url'] = options.url;
+  if (options.url !== undefined) {
+    // Checked here, at construction: the exporter itself is built later (after its import), where
+    // its own "Could not parse" error would come too late and would echo the URL (credentials too).
+    if (!isUrl(options.url)) {
+      throw new TypeError("openfeature-otel-tracking: url must be a URL such as 'https://collector:4318/v1/logs'");
+    }
+    config['url'] = options.url;
+  }
   if (options.headers !== undefined) config['headers'] = options.headers;
   return new LazyExporter(protocol, loadExporterClass(protocol), config);
+}
+
+/** True when the OTLP exporter will accept `url` (it resolves it against the page in browsers). */
+function isUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    new URL(url, (globalThis as { location?: { href?: string } }).location?.href);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -77,9 +95,17 @@ class LazyExporter implements LogRecordExporter {
   private readonly ready: Promise<void>;
 
   constructor(protocol: OtlpProtocol, load: Promise<ExporterClass>, config: Record<string, unknown>) {
+    // Never rejects: a rejected promise here would be an unhandled rejection (a crash in Node) and
+    // would leave every export waiting forever.
     this.ready = load.then(
       (Exporter) => {
-        this.inner = new Exporter(config);
+        try {
+          this.inner = new Exporter(config);
+        } catch (err) {
+          // e.g. a bad exporterOptions.url; the SDK's message quotes the URL, so it is not echoed.
+          this.failure = new PermanentExportError(`the OTLP exporter could not be built: ${err instanceof Error ? err.name : typeof err}`);
+          report('error', 'exporter-failed', `setupFlagTelemetry: the OTLP exporter could not be built (check url and exporterOptions); records are dropped and counted`);
+        }
       },
       (err: unknown) => {
         const pkg = EXPORTER_PACKAGES[protocol];
