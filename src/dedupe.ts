@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { sha256, toHex } from './hmac-sha256.js';
 import { type NumberRule, numberOption } from './option-normalizer.js';
 
 /**
@@ -145,6 +146,22 @@ export class DedupeCache {
   get size(): number {
     return this.entries;
   }
+}
+
+/** Longest outcome kept as is in the cache; a longer one is kept as its SHA-256. */
+const MAX_OUTCOME_LENGTH = 64;
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * The outcome as the cache stores it: as is up to {@link MAX_OUTCOME_LENGTH} characters, else
+ * `#` and its SHA-256 hex (65 characters, so it cannot equal a kept one). Without it, an entry
+ * holds the whole JSON of an object flag value, and maxEntries such entries bound nothing (a
+ * 100 KB remote-config flag seen by 10,000 subjects is 1 GB). A hash, not a cut: two values that
+ * share a prefix must not suppress each other's exposure.
+ */
+export function compactOutcome(outcome: string): string {
+  return outcome.length <= MAX_OUTCOME_LENGTH ? outcome : `#${toHex(sha256(encoder.encode(outcome)))}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { BaseHook, EvaluationDetails, FlagValue, HookContext } from '@openfeature/core';
 import { type ContextExportOptions, createContextPolicy } from './context-policy.js';
 import type { DedupeCache, DedupeOptions } from './dedupe.js';
-import { resolveDedupe } from './dedupe.js';
+import { compactOutcome, resolveDedupe } from './dedupe.js';
 import { describeError, report } from './diag-reporter.js';
 import { type EmitSettings, emitRecord } from './emit-record.js';
 import {
@@ -201,13 +201,16 @@ function describeFlag(flagKey: string): string {
   return `flag '${String(flagKey).slice(0, 100)}'`;
 }
 
-/** What an exposure showed, for deduplication: the variant, else the value; an error code if any. */
+/**
+ * What an exposure showed, for deduplication: the variant, else the value; an error code if any.
+ * Compacted (see {@link compactOutcome}) so that a cache entry stays small whatever the value.
+ */
 function shownValue(details: EvaluationDetails<FlagValue>): string {
-  if (details.errorCode !== undefined) return `!${details.errorCode}`;
+  if (details.errorCode !== undefined) return compactOutcome(`!${details.errorCode}`);
   const variant = details.variant;
-  if (typeof variant === 'string') return variant;
+  if (typeof variant === 'string') return compactOutcome(variant);
   const value = details.value;
-  return typeof value === 'object' && value !== null ? safeStringify(value) : `=${String(value)}`;
+  return compactOutcome(typeof value === 'object' && value !== null ? safeStringify(value) : `=${String(value)}`);
 }
 
 function safeStringify(value: unknown): string {

@@ -3,8 +3,10 @@
  * pairs, the subject used least recently is forgotten first, and a subject still being evaluated
  * keeps its entries while new subjects pass through.
  */
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { describe, expect, it } from 'vitest';
-import { DedupeCache, resolveDedupe } from '../../src/dedupe.js';
+import { DedupeCache, compactOutcome, resolveDedupe } from '../../src/dedupe.js';
+import { EvaluationEventHook } from '../../src/evaluation-event-hook.js';
 
 describe('DedupeCache', () => {
   it('suppresses the same (subject, flag, outcome) within the TTL only', () => {
@@ -74,5 +76,32 @@ describe('resolveDedupe', () => {
     ]);
     expect(() => resolveDedupe({ ttlMs: Number.NaN })).toThrow(/dedupe\.ttlMs must be a number of ms, got NaN/);
     expect(() => resolveDedupe(5 as never)).toThrow(/dedupe must be true or an object/);
+  });
+});
+
+describe('dedupe memory per entry', () => {
+  it('keeps an outcome of any length as at most 65 characters, distinct for values that share a long prefix', () => {
+    expect(compactOutcome('on')).toBe('on');
+    const big = `=${JSON.stringify({ config: 'x'.repeat(100_000) })}`;
+    const other = `${big.slice(0, -2)}y"}`;
+    expect(compactOutcome(big).length).toBeLessThanOrEqual(65);
+    expect(compactOutcome(big)).toBe(compactOutcome(`${big}`));
+    expect(compactOutcome(big)).not.toBe(compactOutcome(other));
+    expect(compactOutcome('a'.repeat(64))).toBe('a'.repeat(64));
+  });
+
+  it('the hook dedupes a large object value without holding its JSON, and still records a changed one', () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
+    const hook = new EvaluationEventHook({ loggerProvider, dedupe: true, includeValue: 'never' });
+    const evaluate = (value: object) =>
+      hook.finally({ flagKey: 'remote-config', context: { targetingKey: 'u1' } } as never, { flagKey: 'remote-config', value, flagMetadata: {} } as never);
+    const big = { payload: 'x'.repeat(100_000), version: 1 };
+    evaluate(big);
+    evaluate({ ...big });
+    evaluate({ ...big, version: 2 });
+    expect(exporter.getFinishedLogRecords()).toHaveLength(2);
+    const cache = (hook as unknown as { dedupe: { subjects: Map<string, { flags: Map<string, { outcome: string }> }> } }).dedupe;
+    expect(cache.subjects.get('u1')!.flags.get('remote-config')!.outcome.length).toBeLessThanOrEqual(65);
   });
 });
