@@ -14,7 +14,6 @@
  *
  * @module
  */
-import { sha256, toHex } from './hmac-sha256.js';
 import { type NumberRule, numberOption } from './option-normalizer.js';
 
 /**
@@ -148,20 +147,31 @@ export class DedupeCache {
   }
 }
 
-/** Longest outcome kept as is in the cache; a longer one is kept as its SHA-256. */
+/** Longest outcome kept as is in the cache; a longer one is kept as a 64-bit hash. */
 const MAX_OUTCOME_LENGTH = 64;
-
-const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * The outcome as the cache stores it: as is up to {@link MAX_OUTCOME_LENGTH} characters, else
- * `#` and its SHA-256 hex (65 characters, so it cannot equal a kept one). Without it, an entry
- * holds the whole JSON of an object flag value, and maxEntries such entries bound nothing (a
- * 100 KB remote-config flag seen by 10,000 subjects is 1 GB). A hash, not a cut: two values that
- * share a prefix must not suppress each other's exposure.
+ * `#`, a 64-bit hash of its UTF-16 units (cyrb53 widened to two 32-bit lanes) and its length.
+ * Without it, an entry holds the whole JSON of an object flag value, and maxEntries such entries
+ * bound nothing (a 100 KB remote-config flag seen by 10,000 subjects is 1 GB). A hash, not a cut:
+ * two values that share a prefix must not suppress each other's exposure; a false match needs
+ * two consecutive outcomes of one (subject, flag) to collide in 64 bits. It reads the string once
+ * and allocates only the result.
  */
 export function compactOutcome(outcome: string): string {
-  return outcome.length <= MAX_OUTCOME_LENGTH ? outcome : `#${toHex(sha256(encoder.encode(outcome)))}`;
+  const length = outcome.length;
+  if (length <= MAX_OUTCOME_LENGTH) return outcome;
+  let h1 = 0xdeadbeef ^ length;
+  let h2 = 0x41c6ce57 ^ length;
+  for (let i = 0; i < length; i++) {
+    const unit = outcome.charCodeAt(i);
+    h1 = Math.imul(h1 ^ unit, 2654435761);
+    h2 = Math.imul(h2 ^ unit, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `#${(h2 >>> 0).toString(16)}.${(h1 >>> 0).toString(16)}.${length}`;
 }
 
 /**
