@@ -99,6 +99,10 @@ function createIdMapper(
     case 'none':
       return () => undefined;
     case 'targetingKey':
+      if (hashKey !== undefined) {
+        // A key without contextId: 'hash' would send raw ids while the user believes they are hashed.
+        warn("hashKey is set but contextId is not 'hash': targeting keys are exported as is. Set contextId: 'hash' to hash them");
+      }
       return toId;
     case 'hash': {
       if (hashKey === undefined || (typeof hashKey !== 'string' && !(hashKey instanceof Uint8Array))) {

@@ -70,6 +70,16 @@ describe('buildTrackingRecord (pure, plain objects)', () => {
     expect(record.attributes!['openfeature.context']).toEqual({ plan: 'pro' });
   });
 
+  it('warns when a hashKey is given without contextId hash, since raw ids are exported then', () => {
+    const warnings: string[] = [];
+    createContextPolicy({ hashKey: 'k'.repeat(32) }, (message) => warnings.push(message));
+    expect(warnings.join('\n')).toMatch(/hashKey is set but contextId is not 'hash'/);
+    warnings.length = 0;
+    createContextPolicy({ contextId: 'none', hashKey: 'k'.repeat(32) }, (message) => warnings.push(message));
+    createContextPolicy({ contextId: 'hash', hashKey: 'k'.repeat(32) }, (message) => warnings.push(message));
+    expect(warnings).toEqual([]);
+  });
+
   it('trackingNameProblem accepts non-empty strings only', () => {
     expect(trackingNameProblem('purchase')).toBeUndefined();
     expect(trackingNameProblem('')).toMatch(/must not be empty/);
