@@ -157,7 +157,8 @@ function createAttributePicker(allow: readonly string[] | '*'): ContextPolicy['a
   if (!Array.isArray(allow) || allow.some((name) => typeof name !== 'string')) {
     throw new TypeError("openfeature-otel-tracking: contextAttributes must be an array of attribute names or '*'");
   }
-  const names: string[] = [...new Set<string>(allow)].filter((name) => name !== 'targetingKey');
+  // `constructor` and `__proto__` cannot be map keys (see addField in normalize.ts).
+  const names: string[] = [...new Set<string>(allow)].filter((name) => name !== 'targetingKey' && name !== 'constructor' && name !== '__proto__');
   if (names.length === 0) return undefined;
   return (context, limits, budget) => {
     let out: { [key: string]: AnyValue } | undefined;

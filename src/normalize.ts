@@ -353,6 +353,12 @@ function addField(
   depth: number,
   path: object[],
 ): boolean {
+  if (key === 'constructor' || key === '__proto__') {
+    // The OTel SDK rejects a whole map whose `constructor` is not Object (isAnyValue), and `__proto__`
+    // would set the map's prototype instead of a key: so these keys cost only themselves.
+    budget.note(`a map key '${key}' was dropped (the OpenTelemetry SDK would drop the whole map)`);
+    return false;
+  }
   const normalized = visit(item, limits, budget, depth + 1, path);
   if (normalized === undefined) return false;
   budget.remaining -= key.length + 3;

@@ -86,6 +86,22 @@ describe('hostile input never throws and never costs the valid fields', () => {
     expect(otel.records()).toHaveLength(0);
   });
 
+  it.each([
+    ['constructor', '{"constructor": "x", "good": "kept"}'],
+    ['__proto__', '{"__proto__": {"constructor": "x"}, "good": "kept"}'],
+  ])('a map key %s (which the OTel SDK cannot carry) costs only itself, not the whole map', async (_key, json) => {
+    await OpenFeature.setProviderAndWait(new ScriptedProvider({ f: { value: JSON.parse(json) as never, variant: 'v', flagMetadata: JSON.parse(json) as never } }));
+    OpenFeature.addHooks(new EvaluationEventHook({ includeValue: 'always', includeFlagMetadata: true, contextAttributes: '*' }));
+    await OpenFeature.getClient().getObjectValue('f', {}, { targetingKey: 'u', ...(JSON.parse(json) as object) });
+    const wrapped = withTracking(new ScriptedProvider({}));
+    wrapped.track('evt', { targetingKey: 'u' }, { value: 1, ...(JSON.parse(json) as object) });
+    const [evaluation, tracking] = otel.records();
+    expect(evaluation!.attributes['feature_flag.result.value']).toEqual({ good: 'kept' });
+    expect(evaluation!.attributes['openfeature.flag.metadata']).toEqual({ good: 'kept' });
+    expect(evaluation!.attributes['openfeature.context']).toMatchObject({ good: 'kept' });
+    expect(tracking!.attributes['openfeature.tracking.details']).toEqual({ good: 'kept' });
+  });
+
   it('a null context, a non-object context and a non-finite tracking value keep the rest of the record', () => {
     const wrapped = withTracking(new ScriptedProvider({}));
     wrapped.track('a', null as never, { value: Number.NaN, note: 'kept' });
