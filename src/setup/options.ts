@@ -238,6 +238,10 @@ export interface ResolvedSetup {
  */
 export function resolveSetupOptions(options: SetupFlagTelemetryOptions, inBrowser: boolean = IN_BROWSER): ResolvedSetup {
   const defaults = inBrowser ? SETUP_DEFAULTS.browser : SETUP_DEFAULTS.node;
+  const exporter: unknown = options.exporter;
+  if (exporter !== undefined && (exporter === null || typeof (exporter as { export?: unknown }).export !== 'function')) {
+    throw new TypeError('openfeature-otel-tracking: exporter must be a LogRecordExporter (an object with export() and shutdown())');
+  }
   const input = options.batch;
   if (input !== undefined && (input === null || typeof input !== 'object')) {
     throw new TypeError('openfeature-otel-tracking: batch must be an object { maxQueueSize, maxExportBatchSize, scheduledDelayMillis, exportTimeoutMillis }');

@@ -76,5 +76,7 @@ describe('resolveSetupOptions', () => {
   it('throws for a batch that is not an object and for NaN, before anything is built', () => {
     expect(() => resolveSetupOptions({ batch: 5 as never }, false)).toThrow(/batch must be an object/);
     expect(() => resolveSetupOptions({ exportConcurrency: Number.NaN }, false)).toThrow(/exportConcurrency must be a number of exports, got NaN/);
+    expect(() => resolveSetupOptions({ exporter: {} as never }, false)).toThrow(/exporter must be a LogRecordExporter/);
+    expect(() => resolveSetupOptions({ exporter: null as never }, false)).toThrow(/exporter must be a LogRecordExporter/);
   });
 });
