@@ -15,7 +15,7 @@
  */
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { type NumberRule, numberOption } from './option-normalizer.js';
-import { EXPORT_SUCCESS } from './otel-types.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS } from './otel-types.js';
 
 type ResultCallback = Parameters<LogRecordExporter['export']>[1];
 
@@ -92,7 +92,10 @@ export class RetryingExporter implements LogRecordExporter {
     let attempt = 0;
     const run = (): void => {
       attempt++;
-      this.inner.export(records, (result) => {
+      let answered = false;
+      const onResult = (result: Parameters<ResultCallback>[0]): void => {
+        if (answered) return;
+        answered = true;
         const code: number = result.code;
         if (code === EXPORT_SUCCESS || this.stopping || !isRetryable(result.error)) {
           resultCallback(result);
@@ -111,7 +114,16 @@ export class RetryingExporter implements LogRecordExporter {
         };
         const timer = setTimeout(wake, delay);
         this.wakers.add(wake);
-      });
+      };
+      try {
+        this.inner.export(records, onResult);
+      } catch (err) {
+        // A retry runs from a timer, where a synchronous throw would be an uncaught exception. A
+        // throwing exporter is broken, not unreachable: the batch fails without more retries.
+        if (answered) return;
+        answered = true;
+        resultCallback({ code: EXPORT_FAILED, error: err instanceof Error ? err : new Error(typeof err) });
+      }
     };
     run();
   }

@@ -90,6 +90,22 @@ describe('RetryingExporter', () => {
     expect(isRetryable({ code: 401 })).toBe(false);
   });
 
+  it('a retry whose exporter throws synchronously fails the batch instead of throwing from a timer (an uncaught exception)', async () => {
+    let calls = 0;
+    const inner: LogRecordExporter = {
+      export(_records, done) {
+        calls++;
+        if (calls === 1) queueMicrotask(() => done(NETWORK));
+        else throw new Error('exporter broke');
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    const call = exportOnce(new RetryingExporter(inner));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls).toBe(2);
+    expect(call.result()).toMatchObject({ code: 1, error: { message: 'exporter broke' } });
+  });
+
   it('maxElapsedMillis 0 disables retrying', async () => {
     const inner = scripted([NETWORK, OK]);
     const call = exportOnce(new RetryingExporter(inner.exporter, { maxElapsedMillis: 0 }));
