@@ -121,8 +121,16 @@ class LazyExporter implements LogRecordExporter {
       return;
     }
     void this.ready.then(() => {
-      if (this.inner !== undefined) this.inner.export(records, resultCallback);
-      else resultCallback({ code: EXPORT_FAILED, error: this.failure });
+      if (this.inner === undefined) {
+        resultCallback({ code: EXPORT_FAILED, error: this.failure });
+        return;
+      }
+      try {
+        this.inner.export(records, resultCallback);
+      } catch (err) {
+        // Thrown here, it would be an unhandled rejection, and the batch would never be answered.
+        resultCallback({ code: EXPORT_FAILED, error: err instanceof Error ? err : new Error(typeof err) });
+      }
     });
   }
 
