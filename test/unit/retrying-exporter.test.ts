@@ -99,6 +99,7 @@ describe('RetryingExporter', () => {
         else throw new Error('exporter broke');
       },
       shutdown: () => Promise.resolve(),
+      forceFlush: () => Promise.resolve(),
     };
     const call = exportOnce(new RetryingExporter(inner));
     await vi.advanceTimersByTimeAsync(2_000);
