@@ -152,26 +152,25 @@ const MAX_OUTCOME_LENGTH = 64;
 
 /**
  * The outcome as the cache stores it: as is up to {@link MAX_OUTCOME_LENGTH} characters, else
- * `#`, a 64-bit hash of its UTF-16 units (cyrb53 widened to two 32-bit lanes) and its length.
- * Without it, an entry holds the whole JSON of an object flag value, and maxEntries such entries
- * bound nothing (a 100 KB remote-config flag seen by 10,000 subjects is 1 GB). A hash, not a cut:
- * two values that share a prefix must not suppress each other's exposure; a false match needs
- * two consecutive outcomes of one (subject, flag) to collide in 64 bits. It reads the string once
- * and allocates only the result.
+ * `#`, a 64-bit hash of its UTF-16 units (cyrb53's two 32-bit multiply-xor lanes, seeded with
+ * the length, without the final mix) and its length. Without it, an entry holds the whole JSON of an object flag value,
+ * and maxEntries such entries bound nothing (a 100 KB remote-config flag seen by 10,000 subjects
+ * is 1 GB). A hash, not a cut: two values that share a prefix must not suppress each other's
+ * exposure; a false match needs two consecutive outcomes of one (subject, flag) to collide in 64
+ * bits. The cache only compares hashes for equality, and a final mix (a bijection of the 64 bits)
+ * changes no equality, so it is left out. It reads the string once and allocates only the result.
  */
 export function compactOutcome(outcome: string): string {
   const length = outcome.length;
   if (length <= MAX_OUTCOME_LENGTH) return outcome;
-  let h1 = 0xdeadbeef ^ length;
-  let h2 = 0x41c6ce57 ^ length;
+  let h1 = length;
+  let h2 = length;
   for (let i = 0; i < length; i++) {
     const unit = outcome.charCodeAt(i);
     h1 = Math.imul(h1 ^ unit, 2654435761);
     h2 = Math.imul(h2 ^ unit, 1597334677);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `#${(h2 >>> 0).toString(16)}.${(h1 >>> 0).toString(16)}.${length}`;
+  return `#${h1}.${h2}.${length}`;
 }
 
 /**

@@ -12,7 +12,8 @@ import { diag } from '@opentelemetry/api';
 /** Minimum time between two messages of the same kind. */
 export const REPORT_INTERVAL_MS = 10_000;
 
-const DIAG_PREFIX = 'openfeature-otel-tracking: ';
+/** Starts every diag message, and the numeric-option errors of src/option-normalizer.ts. */
+export const DIAG_PREFIX = 'openfeature-otel-tracking: ';
 
 type Level = 'error' | 'warn' | 'debug';
 

@@ -206,11 +206,17 @@ function describeFlag(flagKey: string): string {
  * Compacted (see {@link compactOutcome}) so that a cache entry stays small whatever the value.
  */
 function shownValue(details: EvaluationDetails<FlagValue>): string {
-  if (details.errorCode !== undefined) return compactOutcome(`!${details.errorCode}`);
   const variant = details.variant;
-  if (typeof variant === 'string') return compactOutcome(variant);
   const value = details.value;
-  return compactOutcome(typeof value === 'object' && value !== null ? safeStringify(value) : `=${String(value)}`);
+  return compactOutcome(
+    details.errorCode !== undefined
+      ? `!${details.errorCode}`
+      : typeof variant === 'string'
+        ? variant
+        : typeof value === 'object' && value !== null
+          ? safeStringify(value)
+          : `=${String(value)}`,
+  );
 }
 
 function safeStringify(value: unknown): string {

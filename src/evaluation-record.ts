@@ -67,18 +67,24 @@ export interface EvaluationRecordConfig {
 }
 
 /**
- * Lower-case forms of the standard reasons and error codes, so the hot path does not allocate. A
+ * Lower-cased reasons and error codes, cached so that the hot path does not allocate: filled on
+ * first sight instead of shipped as a table of the standard codes. At most {@link LOWER_CACHE_SIZE}
+ * entries, so a provider inventing reasons cannot grow it (those are lower-cased each time). A
  * Map, not an object: a reason such as "constructor" or "toString" must not find Object.prototype.
  */
-const LOWER: ReadonlyMap<string, string> = /* @__PURE__ */ new Map(
-  'STATIC DEFAULT TARGETING_MATCH SPLIT CACHED DISABLED UNKNOWN STALE ERROR PROVIDER_NOT_READY PROVIDER_FATAL FLAG_NOT_FOUND PARSE_ERROR TYPE_MISMATCH TARGETING_KEY_MISSING INVALID_CONTEXT GENERAL'
-    .split(' ')
-    .map((code) => [code, code.toLowerCase()]),
-);
+const LOWER = new Map<string, string>();
 
-/** Lower-cases a reason or error code; known codes come from a table. */
+/** Enough for the 17 standard reasons and error codes and a provider's own. */
+const LOWER_CACHE_SIZE = 64;
+
+/** Lower-cases a reason or error code; codes seen before come from a cache. */
 export function lowerCode(code: string): string {
-  return LOWER.get(code) ?? code.toLowerCase();
+  let lower = LOWER.get(code);
+  if (lower === undefined) {
+    lower = code.toLowerCase();
+    if (LOWER.size < LOWER_CACHE_SIZE) LOWER.set(code, lower);
+  }
+  return lower;
 }
 
 /**

@@ -46,18 +46,22 @@ function rotr(x: number, n: number): number {
   return (x >>> n) | (x << (32 - n));
 }
 
-/** Runs the compression function over the 64-byte block at `offset`, updating `state` in place. */
+/**
+ * Runs the compression function over the 64-byte block at `offset`, updating `state` in place.
+ * Stores into a Uint32Array wrap modulo 2^32 by themselves; only `a` and `e` are reduced with
+ * `>>> 0`, which keeps every sum below 2^36, exact in a double.
+ */
 function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
     const j = offset + i * 4;
-    W[i] = ((block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!) >>> 0;
+    W[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
   }
   for (let i = 16; i < 64; i++) {
     const w15 = W[i - 15]!;
     const w2 = W[i - 2]!;
     const s0 = rotr(w15, 7) ^ rotr(w15, 18) ^ (w15 >>> 3);
     const s1 = rotr(w2, 17) ^ rotr(w2, 19) ^ (w2 >>> 10);
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) >>> 0;
+    W[i] = W[i - 16]! + s0 + W[i - 7]! + s1;
   }
   let a = state[0]!;
   let b = state[1]!;
@@ -68,8 +72,8 @@ function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
   let g = state[6]!;
   let h = state[7]!;
   for (let i = 0; i < 64; i++) {
-    const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) >>> 0;
-    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+    const t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!;
+    const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
     h = g;
     g = f;
     f = e;
@@ -79,14 +83,14 @@ function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
     b = a;
     a = (t1 + t2) >>> 0;
   }
-  state[0] = (state[0]! + a) >>> 0;
-  state[1] = (state[1]! + b) >>> 0;
-  state[2] = (state[2]! + c) >>> 0;
-  state[3] = (state[3]! + d) >>> 0;
-  state[4] = (state[4]! + e) >>> 0;
-  state[5] = (state[5]! + f) >>> 0;
-  state[6] = (state[6]! + g) >>> 0;
-  state[7] = (state[7]! + h) >>> 0;
+  state[0]! += a;
+  state[1]! += b;
+  state[2]! += c;
+  state[3]! += d;
+  state[4]! += e;
+  state[5]! += f;
+  state[6]! += g;
+  state[7]! += h;
 }
 
 /**

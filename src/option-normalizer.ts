@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { report } from './diag-reporter.js';
+import { DIAG_PREFIX as PREFIX, report } from './diag-reporter.js';
 
 /**
  * How one numeric option is checked and corrected.
@@ -35,8 +35,6 @@ export interface NumberRule {
   /** Unit named in messages, e.g. `'ms'` or `'records'`. */
   readonly unit?: string;
 }
-
-const PREFIX = 'openfeature-otel-tracking: ';
 
 /**
  * Reports a corrected option through diag (rate-limited per message start). Bad tuning gets a
