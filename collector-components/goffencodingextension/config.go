@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"github.com/xitongsys/parquet-go/parquet"
 
 	"offt/collector-components/goffevent"
@@ -67,15 +66,13 @@ func (c *Config) format() string {
 // naming a field the event type has), so that the collector refuses to start instead.
 func (c *Config) Validate() error {
 	var errs []error
-	switch goffevent.EventType(c.EventType) {
-	case goffevent.Feature, goffevent.Tracking:
-	default:
-		errs = append(errs, fmt.Errorf("event_type must be %q or %q, got %q", goffevent.Feature, goffevent.Tracking, c.EventType))
+	if err := goffevent.ValidateEventType(c.EventType); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.format() {
 	case formatJSON, formatParquet:
 	case formatCSV:
-		if err := c.checkCSVTemplate(); err != nil {
+		if err := goffevent.CheckCSVTemplate(c.CSVTemplate, c.eventType()); err != nil {
 			errs = append(errs, err)
 		}
 	default:
@@ -87,24 +84,4 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// checkCSVTemplate parses the template and runs it once on an empty event of the configured
-// type, which catches a field the event does not have (GOFF would fail on every event).
-func (c *Config) checkCSVTemplate() error {
-	if c.CSVTemplate == "" && c.eventType() == goffevent.Tracking {
-		return errors.New("csv_template is required with event_type tracking: GOFF's default CSV template names feature-event fields")
-	}
-	t, err := goffevent.ParseCSVTemplate(c.CSVTemplate)
-	if err != nil {
-		return err
-	}
-	var event exporter.ExportableEvent = exporter.FeatureEvent{}
-	if c.eventType() == goffevent.Tracking {
-		event = exporter.TrackingEvent{}
-	}
-	if _, err := event.FormatInCSV(t); err != nil {
-		return fmt.Errorf("csv_template does not fit a %s event: %w", c.eventType(), err)
-	}
-	return nil
 }

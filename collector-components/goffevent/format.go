@@ -1,6 +1,7 @@
 package goffevent // import "offt/collector-components/goffevent"
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"text/template"
@@ -27,6 +28,27 @@ func ParseCSVTemplate(csvTemplate string) (*template.Template, error) {
 		return nil, fmt.Errorf("csv_template: %w", err)
 	}
 	return t, nil
+}
+
+// CheckCSVTemplate parses csvTemplate (see ParseCSVTemplate) and runs it once on an empty
+// event of type t, which catches a field that type does not have (GOFF would fail on every
+// event). Tracking events need a template: GOFF's default names feature-event fields.
+func CheckCSVTemplate(csvTemplate string, t EventType) error {
+	if csvTemplate == "" && t == Tracking {
+		return errors.New("csv_template is required with event_type tracking: GOFF's default CSV template names feature-event fields")
+	}
+	tmpl, err := ParseCSVTemplate(csvTemplate)
+	if err != nil {
+		return err
+	}
+	var event exporter.ExportableEvent = exporter.FeatureEvent{}
+	if t == Tracking {
+		event = exporter.TrackingEvent{}
+	}
+	if _, err := event.FormatInCSV(tmpl); err != nil {
+		return fmt.Errorf("csv_template does not fit a %s event: %w", t, err)
+	}
+	return nil
 }
 
 // ForEachEvent maps every record of ld whose event name is t.EventName() to GOFF's event and

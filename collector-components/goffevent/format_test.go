@@ -30,3 +30,12 @@ func TestAppendDefaultCSVIsGOFFsDefaultTemplateByteForByte(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckCSVTemplateRefusesWhatGOFFWouldFailOnForTheEventType(t *testing.T) {
+	require.NoError(t, CheckCSVTemplate("", Feature))
+	require.NoError(t, CheckCSVTemplate("{{ .Key}};{{ .EvaluationContext}}\n", Tracking))
+	require.ErrorContains(t, CheckCSVTemplate("", Tracking), "csv_template is required with event_type tracking")
+	require.ErrorContains(t, CheckCSVTemplate("{{ .Kind", Feature), "csv_template:")
+	require.ErrorContains(t, CheckCSVTemplate("{{ .NoSuchField}}", Feature), "does not fit a feature event")
+	require.ErrorContains(t, CheckCSVTemplate("{{ .Variation}}", Tracking), "does not fit a tracking event")
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"github.com/xitongsys/parquet-go/parquet"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/config/configretry"
@@ -20,8 +19,8 @@ import (
 // sending_queue.batch.max_size (items): one flush, one GOFF export, one file.
 type Config struct {
 	TimeoutSettings  exporterhelper.TimeoutConfig                             `mapstructure:",squash"`
-	QueueBatchConfig             configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
-	BackOffConfig                configretry.BackOffConfig                                `mapstructure:"retry_on_failure"`
+	QueueBatchConfig configoptional.Optional[exporterhelper.QueueBatchConfig] `mapstructure:"sending_queue"`
+	BackOffConfig    configretry.BackOffConfig                                `mapstructure:"retry_on_failure"`
 
 	// EventType [eventType]: feature (default) or tracking.
 	EventType string `mapstructure:"event_type"`
@@ -51,26 +50,14 @@ func (c *Config) eventType() goffevent.EventType {
 // codec) or fail on at every flush (a CSV template naming a missing field).
 func (c *Config) Validate() error {
 	var errs []error
-	switch goffevent.EventType(c.EventType) {
-	case goffevent.Feature, goffevent.Tracking:
-	default:
-		errs = append(errs, fmt.Errorf("event_type must be %q or %q, got %q", goffevent.Feature, goffevent.Tracking, c.EventType))
+	if err := goffevent.ValidateEventType(c.EventType); err != nil {
+		errs = append(errs, err)
 	}
 	switch strings.ToLower(c.Format) {
 	case "", "json", "parquet":
 	case "csv":
-		if c.CSVTemplate == "" && c.eventType() == goffevent.Tracking {
-			errs = append(errs, errors.New("csv_template is required with event_type tracking: GOFF's default CSV template names feature-event fields"))
-		} else if t, err := goffevent.ParseCSVTemplate(c.CSVTemplate); err != nil {
+		if err := goffevent.CheckCSVTemplate(c.CSVTemplate, c.eventType()); err != nil {
 			errs = append(errs, err)
-		} else {
-			var event exporter.ExportableEvent = exporter.FeatureEvent{}
-			if c.eventType() == goffevent.Tracking {
-				event = exporter.TrackingEvent{}
-			}
-			if _, err := event.FormatInCSV(t); err != nil {
-				errs = append(errs, fmt.Errorf("csv_template does not fit a %s event: %w", c.eventType(), err))
-			}
 		}
 	default:
 		errs = append(errs, fmt.Errorf("format must be json, csv or parquet, got %q", c.Format))
