@@ -105,6 +105,19 @@ async function openShop(origin: string, query: Record<string, string>): Promise<
   return shop;
 }
 
+/** The shopper switches to another tab and back: a visibilitychange to hidden (the hide flush), then to visible. */
+async function switchTabAndBack(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const flip = (state: 'hidden' | 'visible') => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    flip('hidden');
+    flip('visible');
+    delete (document as { visibilityState?: unknown }).visibilityState;
+  });
+}
+
 function records(event: string): OtlpLogRecord[] {
   if (collector === undefined) return [];
   return readOtlpJsonRecords(join(collector.outDir, 'raw-otlp.json')).filter((record) => record.eventName === event);
@@ -220,15 +233,7 @@ describe('the example web app in headless Chromium against the real collector', 
     // switches to another tab and back: that hide flush sends the exposure, which the slow network
     // still holds...
     const shop = await openShop(allowed.origin, { collector: proxy.url, shopper: SHOPPER_B, plan: 'pro', batchDelay: '600000' });
-    await shop.page.evaluate(() => {
-      const flip = (state: 'hidden' | 'visible') => {
-        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-      flip('hidden');
-      flip('visible');
-      delete (document as { visibilityState?: unknown }).visibilityState;
-    });
+    await switchTabAndBack(shop.page);
     await waitFor('the exposure export to be on the wire', () => (proxy!.posts >= 1 ? true : undefined));
     expect(records('feature_flag.evaluation')).toHaveLength(0);
     // ...when the shopper clicks and closes the tab.
@@ -295,16 +300,8 @@ describe('the example web app in headless Chromium against the real collector', 
     await shop.page.click('#switch button[type="submit"]');
     await shop.page.waitForSelector(`body[data-rendered-for="${SHOPPER_B}"]`);
     await click();
-    await shop.page.evaluate(() => {
-      // A tab switch during the outage: the hide flush sends everything, the requests fail, the page stays.
-      const flip = (state: 'hidden' | 'visible') => {
-        Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
-        document.dispatchEvent(new Event('visibilitychange'));
-      };
-      flip('hidden');
-      flip('visible');
-      delete (document as { visibilityState?: unknown }).visibilityState;
-    });
+    // A tab switch during the outage: the hide flush sends everything, the requests fail, the page stays.
+    await switchTabAndBack(shop.page);
     await waitFor('the hide flush to count the records it sent during the outage', async () =>
       (await telemetry())['atRiskOnHide']! > 0 ? true : undefined,
     );
