@@ -34,7 +34,8 @@
  */
 import { report } from './diag-reporter.js';
 import { numberOption, warnOption } from './option-normalizer.js';
-import type { ExportResultLike, LogRecordExporterLike } from './otel-types.js';
+import { EXPORT_FAILED, EXPORT_SUCCESS, type ExportResultLike, type LogRecordExporterLike } from './otel-types.js';
+import { isRetryable } from './retrying-exporter.js';
 
 /**
  * Options of {@link PageHideBatchProcessor}.
@@ -99,19 +100,6 @@ const OWNER = 'PageHideBatchProcessor';
 const FIRST_RETRY_DELAY_MS = 1_000;
 /** Batches the processor keeps in flight in normal operation (a hide flush sends everything). */
 const MAX_CONCURRENT_EXPORTS = 4;
-const SUCCESS = 0; // ExportResultCode.SUCCESS
-
-/**
- * True when the collector answered and refused the batch, so sending it again cannot help: an
- * HTTP status other than 429, 502, 503, 504. The browser OTLP exporter says so only in its
- * message ("... non-retryable status 400"); the Node one sets `code`. Network errors, timeouts
- * and everything unknown are worth retrying.
- */
-export function isRefused(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (typeof code === 'number') return code !== 429 && (code < 502 || code > 504);
-  return /non-retryable status \d/.test(String((error as { message?: unknown } | undefined)?.message));
-}
 
 /**
  * A batching LogRecordProcessor for browsers: flushes on page hide without waiting for an export
@@ -253,18 +241,18 @@ export class PageHideBatchProcessor {
     try {
       this.exporter.export(batch, (result) => finish(result, false));
     } catch {
-      finish({ code: 1 }, true);
+      finish({ code: EXPORT_FAILED }, true);
     }
     return batch.length;
   }
 
   private settled(batch: unknown[], result: ExportResultLike, threw: boolean): void {
-    if (result?.code === SUCCESS) {
+    if (result?.code === EXPORT_SUCCESS) {
       this.stats.exported += batch.length;
       this.recovered();
       return;
     }
-    if (threw || this.stopping || isRefused(result?.error)) {
+    if (threw || this.stopping || !isRetryable(result?.error)) {
       this.stats.droppedExportFailed += batch.length;
       report('warn', 'page-export-failed', `flag telemetry could not deliver ${batch.length} records; ${this.stats.droppedExportFailed} dropped so far`);
       // A refusal is an answer: the collector is reachable again.

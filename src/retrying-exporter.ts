@@ -49,14 +49,20 @@ export class PermanentExportError extends Error {
   override readonly name = 'PermanentExportError';
 }
 
-/** True when a failed export may succeed later: network errors and 429/502/503/504. */
+/**
+ * True when a failed export may succeed later: network errors, timeouts, 429/502/503/504 and
+ * anything unknown. False when the collector answered and refused the batch (any other HTTP
+ * status: the Node OTLP exporter sets `code`, the browser one says so only in its message,
+ * "... non-retryable status 400"), and for a {@link PermanentExportError}. Shared by
+ * {@link RetryingExporter} and the browser's PageHideBatchProcessor.
+ */
 export function isRetryable(error: unknown): boolean {
   if (error === undefined || error === null) return true;
   if (error instanceof PermanentExportError) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'number') return RETRYABLE_STATUS.has(code);
   const message = (error as { message?: unknown }).message;
-  return message !== 'Nothing to send';
+  return message !== 'Nothing to send' && !/non-retryable status \d/.test(String(message));
 }
 
 /** Retries failed batches of the wrapped exporter; see the module comment. */

@@ -8,7 +8,8 @@
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetReports } from '../../src/diag-reporter.js';
-import { PageHideBatchProcessor, isRefused } from '../../src/page-hide-batch-processor.js';
+import { PageHideBatchProcessor } from '../../src/page-hide-batch-processor.js';
+import { PermanentExportError, isRetryable } from '../../src/retrying-exporter.js';
 import type { ExportResultLike, LogRecordExporterLike } from '../../src/otel-types.js';
 
 type Answer = (result: ExportResultLike) => void;
@@ -332,7 +333,7 @@ describe('PageHideBatchProcessor retries through an outage', () => {
   });
 });
 
-describe('isRefused: which failures are not worth retrying', () => {
+describe('isRetryable, as the page-hide processor uses it: which failures are refusals, not worth retrying', () => {
   it.each([
     [new Error('Fetch request failed with non-retryable status 400'), true],
     [Object.assign(new Error('Bad Request'), { code: 400 }), true],
@@ -344,7 +345,8 @@ describe('isRefused: which failures are not worth retrying', () => {
     [new Error('Export failed with retryable status'), false],
     [new Error('Concurrent export limit reached'), false],
     [undefined, false],
+    [new PermanentExportError('@opentelemetry/exporter-logs-otlp-http could not be loaded'), true],
   ])('%s -> %s', (error, refused) => {
-    expect(isRefused(error)).toBe(refused);
+    expect(isRetryable(error)).toBe(!refused);
   });
 });
