@@ -3,6 +3,7 @@ package goffevent // import "offt/collector-components/goffevent"
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"text/template"
 
@@ -132,4 +133,59 @@ func AppendDefaultCSV(buf []byte, e exporter.FeatureEvent) []byte {
 	buf = append(buf, ';')
 	buf = append(buf, e.Source...)
 	return append(buf, '\n')
+}
+
+// ForGOFFFile readies events for GOFF's fileexporter, which fails a whole file on one event it
+// cannot write, so that no event costs its neighbours: an event with a NaN or infinite number
+// (encoding/json refuses them) is left out and counted; with parquet, a feature event without
+// a value gets a typed nil, which GOFF's ConvertValueForParquet (it refuses a nil value) writes
+// as the JSON text "null". events is filtered in place; kept is what GOFF can write, in order.
+func ForGOFFFile(events []exporter.ExportableEvent, parquet bool) (kept []exporter.ExportableEvent, dropped int) {
+	kept = events[:0]
+	for _, event := range events {
+		if !finite(event) {
+			dropped++
+			continue
+		}
+		if fe, ok := event.(exporter.FeatureEvent); ok && parquet && fe.Value == nil {
+			fe.Value = noValue
+			event = fe
+		}
+		kept = append(kept, event)
+	}
+	return kept, dropped
+}
+
+// noValue is a typed nil: not == nil for GOFF's check, JSON "null" for its conversion.
+var noValue = (*struct{})(nil)
+
+// finite reports whether every number in the event is finite (encoding/json refuses NaN and ±Inf).
+func finite(event exporter.ExportableEvent) bool {
+	switch e := event.(type) {
+	case exporter.FeatureEvent:
+		return finiteValue(e.Value) && finiteValue(e.Metadata)
+	case exporter.TrackingEvent:
+		return finiteValue(e.EvaluationContext) && finiteValue(e.TrackingDetails)
+	}
+	return true
+}
+
+func finiteValue(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case map[string]any:
+		for _, e := range x {
+			if !finiteValue(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if !finiteValue(e) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -39,3 +39,24 @@ func TestCheckCSVTemplateRefusesWhatGOFFWouldFailOnForTheEventType(t *testing.T)
 	require.ErrorContains(t, CheckCSVTemplate("{{ .NoSuchField}}", Feature), "does not fit a feature event")
 	require.ErrorContains(t, CheckCSVTemplate("{{ .Variation}}", Tracking), "does not fit a tracking event")
 }
+
+func TestForGOFFFileLeavesOutOnlyWhatGOFFCannotWrite(t *testing.T) {
+	events := []exporter.ExportableEvent{
+		exporter.FeatureEvent{Key: "a", Value: 1.0},
+		exporter.FeatureEvent{Key: "nan", Value: math.NaN()},
+		exporter.FeatureEvent{Key: "inf-in-metadata", Value: true, Metadata: map[string]any{"x": []any{math.Inf(-1)}}},
+		exporter.TrackingEvent{Key: "inf-in-details", TrackingDetails: map[string]any{"value": math.Inf(1)}},
+		exporter.FeatureEvent{Key: "no-value"},
+		exporter.TrackingEvent{Key: "t", TrackingDetails: map[string]any{"value": 2.0}},
+	}
+	kept, dropped := ForGOFFFile(append([]exporter.ExportableEvent(nil), events...), false)
+	require.Equal(t, 3, dropped)
+	require.Equal(t, []exporter.ExportableEvent{events[0], events[4], events[5]}, kept)
+
+	kept, dropped = ForGOFFFile(append([]exporter.ExportableEvent(nil), events...), true)
+	require.Equal(t, 3, dropped)
+	require.Len(t, kept, 3)
+	v, err := kept[1].(exporter.FeatureEvent).ConvertValueForParquet()
+	require.NoError(t, err, "GOFF's parquet conversion takes the event without a value")
+	require.Equal(t, "null", v)
+}

@@ -3,12 +3,10 @@ package gofffileexporter // import "offt/collector-components/gofffileexporter"
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/thomaspoignant/go-feature-flag/exporter"
 	"github.com/thomaspoignant/go-feature-flag/exporter/fileexporter"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -48,22 +46,7 @@ func (e *fileExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 		e.logger.Debug("goff_file skipped records of another event", zap.Int("skipped", skipped))
 	}
 	parquet := strings.EqualFold(e.config.Format, "parquet")
-	kept := events[:0]
-	dropped := 0
-	for _, event := range events {
-		// GOFF fails the whole file on one event it cannot format: keep the neighbours.
-		if !finite(event) {
-			dropped++
-			continue
-		}
-		if fe, ok := event.(exporter.FeatureEvent); ok && parquet && fe.Value == nil {
-			// GOFF's ConvertValueForParquet fails a whole file on a nil value; a typed nil is
-			// written as the JSON text "null" by GOFF's own conversion.
-			fe.Value = noValue
-			event = fe
-		}
-		kept = append(kept, event)
-	}
+	kept, dropped := goffevent.ForGOFFFile(events, parquet)
 	if dropped > 0 {
 		e.logger.Warn("goff_file left out events GOFF cannot format (NaN or infinite number)", zap.Int("dropped", dropped))
 	}
@@ -89,37 +72,4 @@ func (e *fileExporter) pushLogs(ctx context.Context, ld plog.Logs) error {
 		return consumererror.NewPermanent(fmt.Errorf("GOFF file exporter: %w", err))
 	}
 	return nil
-}
-
-var noValue = (*struct{})(nil)
-
-// finite reports whether every number in the event is finite (encoding/json refuses NaN and ±Inf).
-func finite(event exporter.ExportableEvent) bool {
-	switch e := event.(type) {
-	case exporter.FeatureEvent:
-		return finiteValue(e.Value) && finiteValue(e.Metadata)
-	case exporter.TrackingEvent:
-		return finiteValue(e.EvaluationContext) && finiteValue(e.TrackingDetails)
-	}
-	return true
-}
-
-func finiteValue(v any) bool {
-	switch x := v.(type) {
-	case float64:
-		return !math.IsNaN(x) && !math.IsInf(x, 0)
-	case map[string]any:
-		for _, e := range x {
-			if !finiteValue(e) {
-				return false
-			}
-		}
-	case []any:
-		for _, e := range x {
-			if !finiteValue(e) {
-				return false
-			}
-		}
-	}
-	return true
 }
