@@ -7,7 +7,7 @@
  * @module
  */
 import { createHmacSha256 } from './hmac-sha256.js';
-import { type Budget, type Limits, cutString, isAttributeMap, normalize, wellFormed } from './normalize.js';
+import { type Budget, type Limits, cutString, isAttributeMap, isUnsafeMapKey, normalize, wellFormed } from './normalize.js';
 import type { AnyValue } from './otel-types.js';
 import { ATTR_OPENFEATURE_CONTEXT } from './semconv.js';
 
@@ -157,8 +157,7 @@ function createAttributePicker(allow: readonly string[] | '*'): ContextPolicy['a
   if (!Array.isArray(allow) || allow.some((name) => typeof name !== 'string')) {
     throw new TypeError("openfeature-otel-tracking: contextAttributes must be an array of attribute names or '*'");
   }
-  // `constructor` and `__proto__` cannot be map keys (see addField in normalize.ts).
-  const names: string[] = [...new Set<string>(allow)].filter((name) => name !== 'targetingKey' && name !== 'constructor' && name !== '__proto__');
+  const names: string[] = [...new Set<string>(allow)].filter((name) => name !== 'targetingKey' && !isUnsafeMapKey(name));
   if (names.length === 0) return undefined;
   return (context, limits, budget) => {
     let out: { [key: string]: AnyValue } | undefined;

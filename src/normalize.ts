@@ -353,9 +353,7 @@ function addField(
   depth: number,
   path: object[],
 ): boolean {
-  if (key === 'constructor' || key === '__proto__') {
-    // The OTel SDK rejects a whole map whose `constructor` is not Object (isAnyValue), and `__proto__`
-    // would set the map's prototype instead of a key: so these keys cost only themselves.
+  if (isUnsafeMapKey(key)) {
     budget.note(`a map key '${key}' was dropped (the OpenTelemetry SDK would drop the whole map)`);
     return false;
   }
@@ -364,6 +362,15 @@ function addField(
   budget.remaining -= key.length + 3;
   out[key.length <= limits.maxStringLength ? wellFormed(key, budget) : cutString(key, limits.maxStringLength, budget)] = normalized;
   return true;
+}
+
+/**
+ * True for the map keys no attribute map may hold: the OTel SDK rejects a whole map whose
+ * `constructor` is not Object (isAnyValue), and `__proto__` would set the map's prototype instead of
+ * a key. Such a key is dropped, so it costs only itself.
+ */
+export function isUnsafeMapKey(key: string): boolean {
+  return key === 'constructor' || key === '__proto__';
 }
 
 /** Ranges of {@link Limits} (docs/setup.md lists them). */
