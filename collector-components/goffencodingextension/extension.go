@@ -3,6 +3,7 @@ package goffencodingextension // import "offt/collector-components/goffencodinge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -85,20 +86,15 @@ func (e *goffExtension) MarshalLogs(ld plog.Logs) ([]byte, error) {
 
 // marshalParquet hands the events to GOFF's own fileexporter (format parquet) in a private
 // temporary directory and returns the file it wrote: GOFF's Parquet schema, writer and codec.
-// GOFF fails a whole feature file when one event has no value (ConvertValueForParquet); the
-// library leaves the value out by default when there is a variant, so such an event is given
-// a typed nil, which GOFF's own conversion writes as the JSON text "null".
+// GOFF fails a whole file on one event it cannot write (a NaN, or no value: the library leaves
+// the value out by default when there is a variant), so the events go through
+// goffevent.ForGOFFFile first, as in goff_file.
 func (e *goffExtension) marshalParquet(ld plog.Logs) ([]byte, error) {
 	events, skipped := goffevent.Events(ld, e.eventType, e.config.Source)
-	e.report(skipped, 0, nil)
+	events, dropped := goffevent.ForGOFFFile(events, true)
+	e.report(skipped, dropped, errNotFinite)
 	if len(events) == 0 {
 		return nil, nil
-	}
-	for i, event := range events {
-		if fe, ok := event.(exporter.FeatureEvent); ok && fe.Value == nil {
-			fe.Value = noValue
-			events[i] = fe
-		}
 	}
 	dir, err := os.MkdirTemp("", "goff-parquet-")
 	if err != nil {
@@ -117,8 +113,7 @@ func (e *goffExtension) marshalParquet(ld plog.Logs) ([]byte, error) {
 	return os.ReadFile(filepath.Join(dir, "batch.parquet"))
 }
 
-// noValue is a typed nil: not == nil for GOFF's check, JSON "null" for its conversion.
-var noValue = (*struct{})(nil)
+var errNotFinite = errors.New("a NaN or infinite number")
 
 func (e *goffExtension) report(skipped, failed int, err error) {
 	if skipped > 0 {

@@ -222,6 +222,28 @@ func TestAnEventGOFFCannotFormatCostsNoneOfItsNeighbours(t *testing.T) {
 	require.Contains(t, lines[1], `"value":2,`)
 }
 
+func TestAParquetEventGOFFCannotWriteCostsNoneOfItsNeighbours(t *testing.T) {
+	ld := plog.NewLogs()
+	records := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	for _, v := range []float64{1, math.NaN(), 2} {
+		lr := records.AppendEmpty()
+		lr.SetEventName("feature_flag.evaluation")
+		lr.Attributes().PutDouble("feature_flag.result.value", v)
+	}
+	cfg := createDefaultConfig().(*Config)
+	cfg.Format = "parquet"
+	out, err := newTestExtension(t, cfg).MarshalLogs(ld)
+	require.NoError(t, err, "GOFF's writer fails the whole file on a NaN: the NaN event is left out first")
+	pr, err := reader.NewParquetReader(buffer.NewBufferFileFromBytes(out), new(exporter.FeatureEvent), 1)
+	require.NoError(t, err)
+	rows := make([]exporter.FeatureEvent, pr.GetNumRows())
+	require.NoError(t, pr.Read(&rows))
+	pr.ReadStop()
+	require.Len(t, rows, 2)
+	require.Equal(t, "1", rows[0].Value)
+	require.Equal(t, "2", rows[1].Value)
+}
+
 func TestParquetIsGOFFsOwnFileForEachBatch(t *testing.T) {
 	for _, codec := range []string{"", "gzip", "UNCOMPRESSED"} {
 		cfg := createDefaultConfig().(*Config)
