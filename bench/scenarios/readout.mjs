@@ -16,18 +16,13 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FLAG = 'checkout-button';
 const EVENT = 'checkout-completed';
 const EVALUATIONS_PER_UNIT = 5;
 const TARGET = { seconds: 20, rssMB: 1024 };
-
-/** Deterministic generator (LCG): the same files on every run. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 /**
  * Writes GOFF feature and tracking events: `exposures` evaluations over exposures/5 units (each
@@ -61,7 +56,7 @@ export function generate(dir, exposures) {
       push(`{"kind":"feature","contextKind":"user","userKey":"user-${u}","creationDate":${base + Math.floor(e / 200)},"key":"${FLAG}","variation":"${v}","value":"${v}","default":false,"version":"","source":"SERVER"}\n`);
     }
   });
-  const random = rng(42);
+  const random = seededRandom(42); // the same files on every run
   const outcomeLines = write('tracking-events.ndjson', (push) => {
     for (let u = 0; u < units; u++) {
       if (random() >= (variant(u) === 'blue' ? 0.3 : 0.33)) continue;

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../scripts/seeded-random.mjs';
 import { otelLogsReadoutSql } from '../../src/readout/clickhouse-engine.js';
 import { readFiles } from '../../src/readout/duckdb-engine.js';
 import { decodeRow, sortRows } from '../../src/readout/rows.js';
@@ -22,8 +23,7 @@ const T0 = 1_764_000_000n * S;
 interface Evaluation { unit?: string; variant?: string; ts: bigint; reason: string; error?: boolean }
 interface Tracking { unit?: string; event: string; value?: number; ts: bigint; uid: string }
 
-let seed = 11;
-const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const random = seededRandom(11);
 const evaluations: Evaluation[] = [];
 const trackings: Tracking[] = [];
 let uid = 0;
