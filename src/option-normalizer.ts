@@ -64,11 +64,9 @@ export function numberOption(owner: string, name: string, value: unknown, rule: 
     const unit = rule.unit === undefined ? '' : ` of ${rule.unit}`;
     throw new TypeError(`${PREFIX}${label} must be a number${unit}, got ${describeValue(value)}`);
   }
-  let corrected = value;
-  if (value < rule.min) corrected = rule.min;
-  else if (value > rule.max) corrected = rule.max;
-  if (rule.integer !== false) corrected = Math.floor(corrected);
-  if (value < rule.min || value > rule.max) {
+  const clamped = value < rule.min ? rule.min : value > rule.max ? rule.max : value;
+  const corrected = rule.integer === false ? clamped : Math.floor(clamped);
+  if (clamped !== value) {
     const unit = rule.unit === undefined ? '' : ` ${rule.unit}`;
     warn(`${label} = ${String(value)} is outside [${rule.min}, ${rule.max}]${unit}; using ${corrected}`);
   }
