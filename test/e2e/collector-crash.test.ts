@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { type Collector, ROOT, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { type Collector, ROOT, killAndRemove, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 import { useCleanups } from '../fixtures/cleanup.js';
 import { sleep } from '../fixtures/load.js';
 import { IN_MEMORY_FLAGS } from '../fixtures/providers.js';
@@ -75,16 +75,21 @@ function outputFiles(outDir: string): string[] {
 }
 
 function jsonLines(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readLines(path).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** How many lines carry each key, and how many keys appear more than once. */
 function tally(keys: string[]): { unique: Set<string>; duplicates: number } {
   const unique = new Set(keys);
   return { unique, duplicates: keys.length - unique.size };
+}
+
+/** setupFlagTelemetry with its defaults, sending to `collector`, as the global provider and hook. */
+async function sendTo(collector: Collector) {
+  const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
+  await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
+  OpenFeature.addHooks(telemetry.hook);
+  return { telemetry, client: OpenFeature.getClient() };
 }
 
 /** Removes an output directory after the test (registered first, so it runs after the collector stopped). */
@@ -128,8 +133,7 @@ describe('collector killed with SIGKILL under load', () => {
   it(`after ${UP_BEFORE_KILL_MS.length} SIGKILLs at 5,000 evaluations/s every line of every output file is complete and every record the app counted as exported is there`, async () => {
     let collector: Collector = await startCollector();
     const first = collector;
-    removeAfterwards(first.outDir); // about 80 MB of output a run
-    defer(() => first.kill());
+    defer(() => killAndRemove(first)); // about 80 MB of output a run
     const app = startApp(collector.otlpHttpUrl);
     defer(() => {
       if (app.child.exitCode === null) app.child.kill('SIGKILL');
@@ -165,12 +169,7 @@ describe('collector killed with SIGKILL under load', () => {
     const buyers = Array.from({ length: tracks }, (_, i) => `buyer-${i}`);
 
     const feature = tally(jsonLines(join(first.outDir, 'feature-events.ndjson')).map((e) => String(e['userKey'])));
-    const csv = tally(
-      readFileSync(join(first.outDir, 'feature-events.csv'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => line.split(';')[2]!),
-    );
+    const csv = tally(readLines(join(first.outDir, 'feature-events.csv')).map((line) => line.split(';')[2]!));
     const tracking = tally(jsonLines(join(first.outDir, 'tracking-events.ndjson')).map((e) => String(e['userKey'])));
     const raw = readOtlpJsonRecords(join(first.outDir, 'raw-otlp.json')).map(otlpAttributes);
     const rawKeys = tally(raw.map((a) => String(a['feature_flag.context.id'])));
@@ -214,10 +213,7 @@ describe('collector killed with SIGKILL under load', () => {
 
     const collector = await startCollector({ outDir });
     defer(() => collector.kill());
-    const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
-    await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
-    OpenFeature.addHooks(telemetry.hook);
-    const client = OpenFeature.getClient();
+    const { telemetry, client } = await sendTo(collector);
     const n = 50;
     for (let i = 0; i < n; i++) await client.getBooleanValue('new-checkout', false, { targetingKey: `after-${i}` });
     client.track('purchase', { targetingKey: 'buyer-after' }, { value: 1 });
@@ -241,12 +237,8 @@ describe('collector killed with SIGKILL under load', () => {
     // A low-rate app (or a browser) sends batches of a few records. Each forceFlush() resolves
     // when the collector has answered 200; the collector is killed at once after the last one.
     const collector = await startCollector();
-    removeAfterwards(collector.outDir);
-    defer(() => collector.kill());
-    const telemetry = setupFlagTelemetry({ url: `${collector.otlpHttpUrl}/v1/logs` });
-    await OpenFeature.setProviderAndWait(telemetry.withTracking(new InMemoryProvider(IN_MEMORY_FLAGS)));
-    OpenFeature.addHooks(telemetry.hook);
-    const client = OpenFeature.getClient();
+    defer(() => killAndRemove(collector));
+    const { telemetry, client } = await sendTo(collector);
     const batches = 5;
     const perBatch = 3;
     for (let b = 0; b < batches; b++) {
@@ -263,7 +255,7 @@ describe('collector killed with SIGKILL under load', () => {
     const subjects = Array.from({ length: batches * perBatch }, (_, k) => `small-${Math.floor(k / perBatch)}-${k % perBatch}`);
     expect(userKeys('feature-events.ndjson')).toEqual(new Set(subjects));
     expect(userKeys('tracking-events.ndjson')).toEqual(new Set(Array.from({ length: batches }, (_, b) => `small-buyer-${b}`)));
-    const csvKeys = readFileSync(join(collector.outDir, 'feature-events.csv'), 'utf8').split('\n').filter(Boolean).map((line) => line.split(';')[2]);
+    const csvKeys = readLines(join(collector.outDir, 'feature-events.csv')).map((line) => line.split(';')[2]);
     expect(new Set(csvKeys)).toEqual(new Set(subjects));
     expect(readOtlpJsonRecords(join(collector.outDir, 'raw-otlp.json'))).toHaveLength(batches * (perBatch + 1));
   });
