@@ -75,6 +75,19 @@ async function oracle(collector: Collector, counts: { feature: number; tracking:
   }, 'the GOFF files of the base pipeline', () => collector.output());
 }
 
+/** The base config plus the webhook overlay, posting to `sink` at /goff-hook. */
+function webhookRoute(sink: HttpSink, secret: string, flushInterval: string) {
+  return {
+    configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
+    env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: secret, OFFT_WEBHOOK_FLUSH_INTERVAL: flushInterval },
+  };
+}
+
+/** The GOFF events in the webhook bodies the sink received, from request `from` on. */
+function webhookEvents(sink: HttpSink, from = 0): GoffEvent[] {
+  return sink.requests.slice(from).flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: GoffEvent[] }).events);
+}
+
 function verifySignature(body: Buffer, header: string | string[] | undefined, secret: string): boolean {
   if (typeof header !== 'string') return false;
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
@@ -87,16 +100,14 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     const secret = 'webhook-s3cr3t';
     const sink: HttpSink = await startHttpSink();
     defer(() => sink.close());
-    const collector = await startCollector({
-      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
-      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: secret, OFFT_WEBHOOK_FLUSH_INTERVAL: '300ms' },
-    });
+    const collector = await startCollector(webhookRoute(sink, secret, '300ms'));
     defer(() => collector.kill());
     const counts = await drive(collector, 20);
-    const bodies = await waitUntil(() => {
-      const events = sink.requests.flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: unknown[] }).events);
-      return events.length >= counts.feature + counts.tracking ? sink.requests : undefined;
-    }, 'webhook deliveries', () => collector.output());
+    const bodies = await waitUntil(
+      () => (webhookEvents(sink).length >= counts.feature + counts.tracking ? sink.requests : undefined),
+      'webhook deliveries',
+      () => collector.output(),
+    );
     const lines = await oracle(collector, counts);
     expect(await collector.stop()).toBe(0);
 
@@ -125,17 +136,14 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     const sink: HttpSink = await startHttpSink();
     defer(() => sink.close());
     sink.respond(503);
-    const collector = await startCollector({
-      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
-      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: 's', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
-    });
+    const collector = await startCollector(webhookRoute(sink, 's', '200ms'));
     defer(() => collector.kill());
     const counts = await drive(collector, 10);
     await waitUntil(() => (sink.requests.length >= 2 ? true : undefined), 'refused webhook attempts', () => collector.output());
     const refused = sink.requests.length;
     sink.respond(200);
     const delivered = await waitUntil(() => {
-      const events = sink.requests.slice(refused).flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: GoffEvent[] }).events);
+      const events = webhookEvents(sink, refused);
       return events.length >= counts.feature + counts.tracking ? events : undefined;
     }, 'webhook deliveries after the outage', () => collector.output());
     expect(await collector.stop()).toBe(0);
@@ -148,10 +156,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     const sink: HttpSink = await startHttpSink();
     defer(() => sink.close());
     sink.respond(503);
-    const config = {
-      configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'webhook.yaml')],
-      env: { GOFF_WEBHOOK_URL: `${sink.url}/goff-hook`, GOFF_WEBHOOK_SECRET: 's', OFFT_WEBHOOK_FLUSH_INTERVAL: '200ms' },
-    };
+    const config = webhookRoute(sink, 's', '200ms');
     const first = await startCollector(config);
     defer(() => first.kill());
     const counts = await drive(first, 10);
@@ -162,7 +167,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     const second = await startCollector({ ...config, outDir: first.outDir, storageDir: first.storageDir });
     defer(() => second.kill());
     const delivered = await waitUntil(() => {
-      const events = sink.requests.slice(refused).flatMap((r) => (JSON.parse(r.body.toString('utf8')) as { events: GoffEvent[] }).events);
+      const events = webhookEvents(sink, refused);
       return events.length >= counts.feature + counts.tracking ? events : undefined;
     }, 'webhook deliveries after the restart', () => second.output());
     expect(await second.stop()).toBe(0);
