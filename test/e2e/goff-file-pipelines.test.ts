@@ -52,6 +52,15 @@ const HOSTILE_FLAGS: [key: string, getter: Getter, value: unknown, variant: stri
 ];
 const HOSTILE_METADATA = { version: '3.0', team: `g${HOSTILE}`, tiny: 1e-8, big: 1000000 };
 
+/** Sends hand-made OTLP/JSON log records straight to a collector's OTLP/HTTP receiver. */
+function postLogRecords(target: Collector, logRecords: unknown[]): Promise<Response> {
+  return fetch(`${target.otlpHttpUrl}/v1/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] }),
+  });
+}
+
 let collector: Collector;
 const evaluations: EvaluationCall[] = [];
 const tracks: TrackCall[] = [];
@@ -287,12 +296,7 @@ describe('GOFF feature events from any OTLP producer', () => {
       eventName: 'feature_flag.evaluation',
       attributes: [{ key: 'feature_flag.context.id', value: { intValue: String(i) } }, ...attributes],
     }));
-    const response = await fetch(`${other.otlpHttpUrl}/v1/logs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] }),
-    });
-    expect(response.status).toBe(200);
+    expect((await postLogRecords(other, logRecords)).status).toBe(200);
     expect(await other.stop()).toBe(0);
     const lines = readLines(join(other.outDir, 'feature-events.ndjson'));
     expect(lines).toEqual(
@@ -328,12 +332,7 @@ describe('the contrib-image config (otelcol-contrib.yaml)', () => {
       eventName: 'feature_flag.evaluation',
       attributes: [str('feature_flag.key', `f${i}`), str('feature_flag.context.id', 'u'), ...attributes],
     }));
-    const response = await fetch(`${contrib.otlpHttpUrl}/v1/logs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] }),
-    });
-    expect(response.status).toBe(200);
+    expect((await postLogRecords(contrib, logRecords)).status).toBe(200);
     expect(await contrib.stop()).toBe(0);
     expect(readLines(join(contrib.outDir, 'feature-events.ndjson')).map((line) => JSON.parse(line).variation)).toEqual(['SdkDefault', 'SdkDefault', 'on']);
     expect(readLines(join(contrib.outDir, 'feature-events.csv'))).toEqual([
