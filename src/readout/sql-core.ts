@@ -187,7 +187,8 @@ export function readoutSql(spec: ReadoutSpec, source: SourceSql, d: SqlDialect):
     }
   });
   const names = resultColumns(spec);
-  const select = (part: 0 | 1) => columns.map((col, i) => `  ${col[part]} AS ${names[i]}`).join(',\n');
+  // `override`: by column name, an expression in place of the entry's (the unreadable-outcomes row).
+  const select = (part: 0 | 1, override: Record<string, string> = {}) => columns.map((col, i) => `  ${override[names[i]!] ?? col[part]} AS ${names[i]}`).join(',\n');
 
   return `WITH
 exposures_raw AS (
@@ -241,6 +242,6 @@ ${select(1)}
 FROM outcomes_raw
 UNION ALL
 SELECT
-${select(1).replace(d.str(PSEUDO_VARIANT.outcomes), d.str(PSEUDO_VARIANT.skippedOutcomes)).replace(/CAST\(0 AS DOUBLE\) AS units/, 'CAST(count(*) AS DOUBLE) AS units')}
+${select(1, { variant: d.str(PSEUDO_VARIANT.skippedOutcomes), units: 'CAST(count(*) AS DOUBLE)' })}
 FROM outcomes_raw WHERE event IS NULL`;
 }
