@@ -12,7 +12,7 @@
  * the version the docs were checked with. npm runs with --prefer-offline (a warm cache makes the
  * installs seconds; a cold one needs the registry).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +21,9 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StaticServer, launchChromium, serveStatic, waitFor } from '../fixtures/browser.js';
 import { type Collector, ROOT, otlpAttributes, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { packInstalledLibrary } from '../fixtures/packed-library.js';
 
 const execFileAsync = promisify(execFile);
-const INSTALLED = join(ROOT, 'test', 'fixtures', 'consumer', 'node_modules', 'openfeature-otel-tracking');
 /** The React SDK version docs/browser.md was checked with (`npm view @openfeature/react-sdk versions`). */
 const REACT_SDK = '@openfeature/react-sdk@1.4.1';
 /** The build tool, not part of the documented line: the repository's own Vite. */
@@ -66,14 +66,10 @@ let cases: Map<string, Case>;
 const apps = new Map<CaseName, App>();
 
 beforeAll(async () => {
-  if (!existsSync(join(INSTALLED, 'package.json'))) {
-    throw new Error('test/fixtures/consumer has no packed library installed: run `node scripts/prepare-fixtures.mjs` (npm test does) first');
-  }
   cases = documentedCases(readFileSync(join(ROOT, 'docs', 'browser.md'), 'utf8'));
   expect([...cases.keys()].sort()).toEqual(['react', 'web']);
   work = mkdtempSync(join(tmpdir(), 'offt-browser-install-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: INSTALLED, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  const tarball = join(work, packed[0].filename);
+  const tarball = packInstalledLibrary(work);
   sites = join(work, 'sites');
   mkdirSync(sites);
   server = await serveStatic(sites);

@@ -18,11 +18,11 @@ import { promisify } from 'node:util';
 import { builtinModules } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpSink, startHttpSink } from '../fixtures/http-sink.js';
+import { packInstalledLibrary } from '../fixtures/packed-library.js';
 
 const execFileAsync = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const scripts = join(root, 'test', 'fixtures', 'install-as-documented');
-const installed = join(root, 'test', 'fixtures', 'consumer', 'node_modules', 'openfeature-otel-tracking');
 
 type CaseName = 'node-sdk' | 'setup-protobuf' | 'setup-json';
 const CASES: Record<CaseName, { script: string; protocol: string; contentType: string; mustLack?: string }> = {
@@ -72,12 +72,8 @@ let npmCli: string;
 const apps: App[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(installed, 'package.json'))) {
-    throw new Error('test/fixtures/consumer has no packed library installed: run `node scripts/prepare-fixtures.mjs` (npm test does) first');
-  }
   work = mkdtempSync(join(tmpdir(), 'offt-install-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: installed, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-  tarball = join(work, packed[0].filename);
+  tarball = packInstalledLibrary(work);
   npmCli = realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
   // This machine's Node when it is 20, else Node 20 from the registry; Node 22 from the registry.
   const nodeBinary = (major: number) =>
