@@ -142,18 +142,15 @@ describe.each(PROTOCOLS)('no value can poison a batch over OTLP %s (real collect
     expect(sent.some((r) => r.attributes['feature_flag.key'] === 'poison-key\uFFFD')).toBe(true);
 
     // The wire type of openfeature.tracking.value: int for integers, double otherwise, string past 2^53.
-    const rawValue = (name: string): OtlpAnyValue | undefined => {
-      const uid = sent.find((r) => r.attributes['openfeature.tracking.name'] === name)!.attributes['log.record.uid'];
-      return arrivedByUid.get(uid)!.attributes!.find((kv) => kv.key === 'openfeature.tracking.value')?.value;
-    };
     const tracks = sent.filter((r) => r.eventName === 'openfeature.tracking');
     const intTrack = tracks.find((r) => r.attributes['openfeature.tracking.value'] === 2)!;
     const doubleTrack = tracks.find((r) => r.attributes['openfeature.tracking.value'] === 1.25)!;
-    const rawOf = (record: ReadableLogRecord) =>
-      arrivedByUid.get(record.attributes['log.record.uid'])!.attributes!.find((kv) => kv.key === 'openfeature.tracking.value')!.value;
+    const poisonTrack = tracks.find((r) => r.attributes['openfeature.tracking.name'] === 'poison-purchase')!;
+    const rawOf = (record: ReadableLogRecord): OtlpAnyValue | undefined =>
+      arrivedByUid.get(record.attributes['log.record.uid'])!.attributes!.find((kv) => kv.key === 'openfeature.tracking.value')?.value;
     expect(rawOf(intTrack)).toEqual({ intValue: '2' });
     expect(rawOf(doubleTrack)).toEqual({ doubleValue: 1.25 });
-    expect(rawValue('poison-purchase')).toEqual({ stringValue: '1e+21' });
+    expect(rawOf(poisonTrack)).toEqual({ stringValue: '1e+21' });
 
     // The GOFF-format streams got every record too, poison included.
     const evaluations = sent.filter((r) => r.eventName === 'feature_flag.evaluation').length;
