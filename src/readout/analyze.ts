@@ -186,8 +186,9 @@ export function analyze(rows: VariantRow[], spec: ReadoutSpec, options: Analysis
   const pseudo = (name: string) => rows.filter((r) => r.variant === name);
   const sumUnits = (rs: VariantRow[]) => rs.reduce((n, r) => n + r.units, 0);
 
+  const real = rows.filter((r) => !isPseudo(r.variant));
   const totals = new Map<string, { units: number; exposures: number; metrics: MetricSums[] }>();
-  for (const row of rows.filter((r) => !isPseudo(r.variant))) {
+  for (const row of real) {
     const t = totals.get(row.variant) ?? { units: 0, exposures: 0, metrics: spec.metrics.map(() => zeroSums(withPre)) };
     addRow(t, row);
     totals.set(row.variant, t);
@@ -222,6 +223,7 @@ export function analyze(rows: VariantRow[], spec: ReadoutSpec, options: Analysis
   if (skippedOutcomes > 0) warnings.push(`${skippedOutcomes} outcome lines skipped (unreadable, or no feature_flag.context.id)`);
 
   const compare = { alpha, sequential, difference, cuped: withPre } as const;
+  const cumulative = cumulativeStats(real, spec, names);
   const hasValues = (i: number) => names.some((v) => totals.get(v)!.metrics[i]!.valueSumSquares > 0);
   const metrics: MetricResult[] = spec.metrics.flatMap((metric, i) => (metric.optional && !hasValues(i) ? [] : [i])).map((i) => {
     const metric = spec.metrics[i]!;
@@ -233,7 +235,7 @@ export function analyze(rows: VariantRow[], spec: ReadoutSpec, options: Analysis
       if (v !== control) result.comparison = compareVariants(controlStats, stats, compare);
       return result;
     });
-    return { event: metric.event, kind: metric.kind, label: LABELS[metric.kind], variants, timeline: timeline(rows, spec, i, names, control, compare) };
+    return { event: metric.event, kind: metric.kind, label: LABELS[metric.kind], variants, timeline: timeline(cumulative, i, names, control, compare) };
   });
 
   if (correction !== 'none') {
@@ -252,9 +254,11 @@ export function analyze(rows: VariantRow[], spec: ReadoutSpec, options: Analysis
   };
 }
 
-/** Cumulative comparison by first-exposure bucket: units first exposed up to the end of each bucket. */
-function timeline(rows: VariantRow[], spec: ReadoutSpec, i: number, names: string[], control: string, compare: Parameters<typeof compareVariants>[2]): TimelinePoint[] {
-  const real = rows.filter((r) => !isPseudo(r.variant));
+/**
+ * Per first-exposure bucket, in order: its end and every variant's per-metric statistics over the
+ * units first exposed up to then. Accumulated once for all metrics.
+ */
+function cumulativeStats(real: VariantRow[], spec: ReadoutSpec, names: string[]): { at: number; stats: Map<string, SampleStats[]> }[] {
   const first = real[0];
   if (!first || first.firstExposureMin === undefined || first.firstExposureMax === undefined) return [];
   const buckets = [...new Set(real.map((r) => r.bucket))].sort((a, b) => a - b);
@@ -262,14 +266,25 @@ function timeline(rows: VariantRow[], spec: ReadoutSpec, i: number, names: strin
   const running = new Map(names.map((v) => [v, { units: 0, exposures: 0, metrics: spec.metrics.map(() => zeroSums(spec.cupedLookbackSeconds !== undefined)) }]));
   return buckets.map((bucket) => {
     for (const row of real.filter((r) => r.bucket === bucket)) addRow(running.get(row.variant)!, row);
-    const stats = (v: string) => sampleStats(spec.metrics[i]!, running.get(v)!.units, running.get(v)!.metrics[i]!);
     return {
       at: Math.round((first.firstExposureMin! + (bucket + 1) * width) / 1e6),
+      stats: new Map(names.map((v) => [v, spec.metrics.map((metric, i) => sampleStats(metric, running.get(v)!.units, running.get(v)!.metrics[i]!))])),
+    };
+  });
+}
+
+/** Cumulative comparison of metric i by first-exposure bucket. */
+function timeline(cumulative: ReturnType<typeof cumulativeStats>, i: number, names: string[], control: string, compare: Parameters<typeof compareVariants>[2]): TimelinePoint[] {
+  return cumulative.map(({ at, stats }) => {
+    const controlStats = stats.get(control)![i]!;
+    return {
+      at,
       variants: names
         .filter((v) => v !== control)
         .map((v) => {
-          const c = compareVariants(stats(control), stats(v), compare);
-          return { variant: v, units: running.get(v)!.units, estimate: c.estimate, ci: c.ci, ok: c.ok };
+          const variantStats = stats.get(v)![i]!;
+          const c = compareVariants(controlStats, variantStats, compare);
+          return { variant: v, units: variantStats.n, estimate: c.estimate, ci: c.ci, ok: c.ok };
         }),
     };
   });
