@@ -21,3 +21,4 @@ export declare function collectorEnv(options: {
   storageDir?: string;
   extra?: Record<string, string>;
 }): NodeJS.ProcessEnv;
+export declare function procCpuSeconds(pid: number | undefined): number;

@@ -22,7 +22,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectorBinary, collectorEnv, freePort, launchCollector } from './collector-process.mjs';
+import { collectorBinary, collectorEnv, freePort, launchCollector, procCpuSeconds } from './collector-process.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [mode = 'cpu', ...args] = process.argv.slice(2);
@@ -38,12 +38,6 @@ function configs() {
   const dir = mkdtempSync(join(tmpdir(), 'offt-crash-cfg-'));
   writeFileSync(join(dir, 'old.yaml'), old);
   return { old: join(dir, 'old.yaml'), new: join(ROOT, 'collector-config', 'otelcol.yaml') };
-}
-
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function start(bin, config) {
@@ -66,14 +60,14 @@ async function measureCpu(bin, paths, records, batch, rounds) {
       OpenFeature.clearHooks();
       OpenFeature.addHooks(telemetry.hook);
       const client = OpenFeature.getClient();
-      const before = cpuSeconds(collector.pid);
+      const before = procCpuSeconds(collector.pid);
       for (let i = 0; i < records; i++) {
         await client.getBooleanValue('f', false, { targetingKey: `u-${round}-${i}` });
         if (i % 500 === 0) while (telemetry.stats().pending > 20_000) await sleep(5);
       }
       await telemetry.shutdown();
       await sleep(300);
-      const used = cpuSeconds(collector.pid) - before;
+      const used = procCpuSeconds(collector.pid) - before;
       const { exported, dropped } = telemetry.stats();
       await collector.stop();
       rmSync(collector.outDir, { recursive: true, force: true });

@@ -7,24 +7,13 @@
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collectorBinary, collectorEnv, freePort, launchCollector } from '../../scripts/collector-process.mjs';
+import { collectorBinary, collectorEnv, freePort, launchCollector, procCpuSeconds } from '../../scripts/collector-process.mjs';
 import { ROOT } from './orchestrate.mjs';
 
 export const MAIN_CONFIG = join(ROOT, 'collector-config', 'otelcol.yaml');
 export const PPROF_OVERLAY = join(ROOT, 'collector-config', 'overlays', 'pprof.yaml');
 
 export { collectorBinary, freePort };
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-export function procCpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
 
 export function procRssMB(pid) {
   try {
