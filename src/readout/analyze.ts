@@ -7,7 +7,7 @@
  * @module
  */
 import { ReadoutError } from './errors.js';
-import { benjaminiHochberg, type ComparisonResult, compareVariants, holmBonferroni, type SampleStats, sampleRatioMismatch, type SrmResult } from './stats/index.js';
+import { benjaminiHochberg, type ComparisonResult, compareVariants, holmBonferroni, sampleMean, type SampleStats, sampleRatioMismatch, type SrmResult } from './stats/index.js';
 import { type MetricSpec, type MetricSums, PSEUDO_VARIANT, type ReadoutSpec, type VariantRow } from './types.js';
 
 /**
@@ -163,9 +163,6 @@ export function sampleStats(metric: MetricSpec, units: number, m: MetricSums): S
   }
 }
 
-const meanOf = (s: SampleStats) =>
-  s.type === 'proportion' ? s.conversions / Math.max(1, s.n) : s.type === 'mean' ? s.sum / Math.max(1, s.n) : s.denominatorSum === 0 ? 0 : s.numeratorSum / s.denominatorSum;
-
 const LABELS: Record<MetricSpec['kind'], string> = { conversion: 'conversion rate', mean: 'value per unit', count: 'events per unit', ratio: 'value per event' };
 
 /**
@@ -231,7 +228,7 @@ export function analyze(rows: VariantRow[], spec: ReadoutSpec, options: Analysis
     const controlStats = statsOf(control);
     const variants: VariantResult[] = names.map((v) => {
       const stats = statsOf(v);
-      const result: VariantResult = { variant: v, units: totals.get(v)!.units, mean: meanOf(stats), stats };
+      const result: VariantResult = { variant: v, units: totals.get(v)!.units, mean: sampleMean(stats).mean, stats };
       if (v !== control) result.comparison = compareVariants(controlStats, stats, compare);
       return result;
     });
