@@ -12,7 +12,7 @@ import { type EvaluationContext, InMemoryProvider, MultiProvider, OpenFeature } 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
-import { CONFIG_DIR, type Collector, MAIN_CONFIG, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { CONFIG_DIR, type Collector, MAIN_CONFIG, killAndRemove, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 import { type EvaluationCall, FEATURE_EVENT_KEYS, TRACKING_EVENT_KEYS, type TrackCall, runGoffOracle, writeGoffCorpus } from '../fixtures/goff.js';
 import { IN_MEMORY_FLAGS, ScriptedProvider } from '../fixtures/providers.js';
 
@@ -179,7 +179,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await collector?.kill();
+  await killAndRemove(collector);
 });
 
 /** Unix seconds of each raw record, keyed by event name + key + subject (each key is used once). */
@@ -273,7 +273,7 @@ describe('GOFF file pipelines through the real collector', () => {
 describe('GOFF feature events from any OTLP producer', () => {
   let other: Collector;
   afterAll(async () => {
-    await other?.kill();
+    await killAndRemove(other);
   });
 
   it('encodes every OTLP value type the way Go encodes the GOFF field', async () => {
@@ -315,7 +315,7 @@ describe('GOFF feature events from any OTLP producer', () => {
 describe('the contrib-image config (otelcol-contrib.yaml)', () => {
   let contrib: Collector;
   afterAll(async () => {
-    await contrib?.kill();
+    await killAndRemove(contrib);
   });
 
   it('writes SdkDefault for an empty or failed variant and CSV integers as GOFF prints its float64', async () => {

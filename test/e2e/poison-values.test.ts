@@ -24,7 +24,7 @@ import { OpenFeature } from '@openfeature/server-sdk';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EvaluationEventHook, withTracking } from '../../src/index.js';
-import { type OtlpAnyValue, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
+import { type OtlpAnyValue, killAndRemove, otlpAttributes, readLines, readOtlpJsonRecords, startCollector } from '../fixtures/collector.js';
 import { useCleanups } from '../fixtures/cleanup.js';
 import { ScriptedProvider } from '../fixtures/providers.js';
 
@@ -51,7 +51,7 @@ const PROTOCOLS = [
 describe.each(PROTOCOLS)('no value can poison a batch over OTLP %s (real collector)', (protocol, makeExporter) => {
   it('poison records and their neighbours travel in one request, all arrive, each exactly as emitted', async () => {
     const collector = await startCollector();
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
 
     // Every export result is recorded: a 400 from the collector is an export failure (code 1).
     const otlp = makeExporter(`${collector.otlpHttpUrl}/v1/logs`);

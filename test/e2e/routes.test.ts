@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { setupFlagTelemetry } from '../../src/setup.js';
 import { useCleanups } from '../fixtures/cleanup.js';
-import { type Collector, CONFIG_DIR, MAIN_CONFIG, readLines, startCollector } from '../fixtures/collector.js';
+import { type Collector, CONFIG_DIR, MAIN_CONFIG, killAndRemove, readLines, startCollector } from '../fixtures/collector.js';
 import { type HttpSink, startHttpSink } from '../fixtures/http-sink.js';
 import { startKafkaBroker } from '../fixtures/kafka.js';
 import { type S3Server, startS3Server } from '../fixtures/moto.js';
@@ -101,7 +101,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     const sink: HttpSink = await startHttpSink();
     defer(() => sink.close());
     const collector = await startCollector(webhookRoute(sink, secret, '300ms'));
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 20);
     const bodies = await waitUntil(
       () => (webhookEvents(sink).length >= counts.feature + counts.tracking ? sink.requests : undefined),
@@ -137,7 +137,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     defer(() => sink.close());
     sink.respond(503);
     const collector = await startCollector(webhookRoute(sink, 's', '200ms'));
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 10);
     await waitUntil(() => (sink.requests.length >= 2 ? true : undefined), 'refused webhook attempts', () => collector.output());
     const refused = sink.requests.length;
@@ -158,7 +158,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
     sink.respond(503);
     const config = webhookRoute(sink, 's', '200ms');
     const first = await startCollector(config);
-    defer(() => first.kill());
+    defer(() => killAndRemove(first)); // second shares its output directory
     const counts = await drive(first, 10);
     await waitUntil(() => (sink.requests.length >= 2 ? true : undefined), 'refused webhook attempts', () => first.output());
     await first.kill(); // SIGKILL: no shutdown, no flush; only the persistent queue on disk remains
@@ -184,7 +184,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'sqs.yaml')],
       env: { OFFT_SQS_QUEUE_URL: queueUrl, OFFT_SQS_ENDPOINT: moto.endpoint, ...AWS_ENV },
     });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 15);
     const lines = await oracle(collector, counts);
     const messages = receiveMessages(moto.endpoint, queueUrl, counts.feature + counts.tracking);
@@ -201,7 +201,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'kinesis.yaml')],
       env: { OFFT_KINESIS_STREAM: 'goff-events', OFFT_KINESIS_ENDPOINT: moto.endpoint, ...AWS_ENV },
     });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 15);
     const lines = await oracle(collector, counts);
     const records = readStream(moto.endpoint, 'goff-events', counts.feature + counts.tracking);
@@ -218,7 +218,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 's3.yaml')],
       env: { OFFT_S3_ENDPOINT: s3.endpoint, OFFT_S3_FORCE_PATH_STYLE: 'true', OFFT_S3_FLUSH_INTERVAL: '500ms', ...AWS_ENV },
     });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 15);
     const objectsUnder = (prefix: string) => Object.entries(s3.objects('goff-events', prefix));
     const lineCount = (objects: [string, string][]) => objects.reduce((n, [, text]) => n + text.split('\n').length - 1, 0);
@@ -247,7 +247,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
       configs: [MAIN_CONFIG, join(CONFIG_DIR, 'exporters', 'kafka.yaml')],
       env: { OFFT_KAFKA_BROKERS: `[${kafka.bootstrap}]` },
     });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 15);
     const lines = await oracle(collector, counts);
     const feature = await kafka.read('goff-feature-events', counts.feature);
@@ -272,7 +272,7 @@ describe('collector routes to GOFF exporter destinations, byte for byte', () => 
       // GOFF prints FormattedDate in the local time zone; pin it so the expected line is known.
       env: { TZ: 'UTC', OFFT_LOG_EXPORTER_PATH: logPath },
     });
-    defer(() => collector.kill());
+    defer(() => killAndRemove(collector));
     const counts = await drive(collector, 10);
     const lines = await oracle(collector, counts);
     const logLines = await waitUntil(() => {
